@@ -1,0 +1,39 @@
+//! The places where SQLite and PostgreSQL need different SQL, one named
+//! function per need. Everything else in Relais is portable SQL.
+
+use crate::{Backend, Tx};
+
+/// Serialises concurrent migrators. SQLite's `BEGIN IMMEDIATE` already does;
+/// PostgreSQL takes a transaction-scoped advisory lock.
+pub async fn lock_for_migrations(tx: &mut Tx, backend: Backend) -> Result<(), sqlx::Error> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7265626)")
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Claims up to one ready job for `worker` and returns its id. PostgreSQL
+/// skips rows other workers hold (`FOR UPDATE SKIP LOCKED`); SQLite has one
+/// writer at a time, so the same `UPDATE … RETURNING` is already exclusive.
+pub fn claim_job_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => {
+            "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
+             WHERE id = (SELECT id FROM jobs
+                         WHERE state = 'queued' AND queue = $3 AND run_at <= $4
+                         ORDER BY priority DESC, run_at, id
+                         LIMIT 1 FOR UPDATE SKIP LOCKED)
+             RETURNING id, kind, payload, attempts, max_attempts"
+        }
+        Backend::Sqlite => {
+            "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
+             WHERE id = (SELECT id FROM jobs
+                         WHERE state = 'queued' AND queue = $3 AND run_at <= $4
+                         ORDER BY priority DESC, run_at, id
+                         LIMIT 1)
+             RETURNING id, kind, payload, attempts, max_attempts"
+        }
+    }
+}

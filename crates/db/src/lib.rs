@@ -1,0 +1,215 @@
+//! `relais-db` owns the database handle. One code path serves SQLite (the
+//! default, an embedded file) and PostgreSQL: queries are portable SQL with
+//! `$1` placeholders run through sqlx's `Any` driver, and the few places where
+//! the dialects differ are named functions in [`dialect`]. It also owns the one
+//! migration history and the hash-chained audit log.
+//!
+//! Conventions: ids are `BIGINT`, instants are `BIGINT` UTC microseconds,
+//! booleans are nullable instants (`revoked_at`), text is `TEXT`.
+
+pub mod audit;
+pub mod dialect;
+mod error;
+mod migrate;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor};
+
+pub use error::{DbResultExt, is_unique_violation};
+pub use migrate::MIGRATIONS;
+pub use sqlx;
+
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL, whose password is never printed.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> Self {
+        DatabaseUrl(url.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn backend(&self) -> Option<Backend> {
+        if self.0.starts_with("postgres://") || self.0.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else if self.0.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else {
+            None
+        }
+    }
+
+    /// The path of the SQLite file, if this is one.
+    pub fn sqlite_path(&self) -> Option<String> {
+        let rest = self.0.strip_prefix("sqlite://").or_else(|| self.0.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or("");
+        (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host` with `***`.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((creds, host)) = rest.split_once('@')
+        && let Some((user, _)) = creds.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+#[derive(Debug)]
+pub enum ConnectError {
+    UnknownScheme,
+    Sqlx(sqlx::Error),
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectError::UnknownScheme => {
+                f.write_str("the database URL must start with sqlite:// or postgres://")
+            }
+            ConnectError::Sqlx(e) => write!(f, "cannot open the database: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// The handle every service takes: a pool and the backend behind it.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens a pool. SQLite files are created when missing and run in WAL
+    /// mode with foreign keys on and a busy timeout.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Db, ConnectError> {
+        sqlx::any::install_default_drivers();
+        let backend = url.backend().ok_or(ConnectError::UnknownScheme)?;
+        let raw = match backend {
+            Backend::Sqlite if !url.expose().contains("mode=") => {
+                let sep = if url.expose().contains('?') { '&' } else { '?' };
+                format!("{}{sep}mode=rwc", url.expose())
+            }
+            _ => url.expose().to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&raw).map_err(ConnectError::Sqlx)?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                // WAL is a property of the file: set it once, before the pool.
+                {
+                    let pool = AnyPoolOptions::new()
+                        .max_connections(1)
+                        .connect_with(options.clone())
+                        .await
+                        .map_err(ConnectError::Sqlx)?;
+                    sqlx::query("PRAGMA journal_mode = WAL")
+                        .fetch_all(&pool)
+                        .await
+                        .map_err(ConnectError::Sqlx)?;
+                    pool.close().await;
+                }
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .min_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await
+                    .map_err(ConnectError::Sqlx)?
+            }
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await
+                .map_err(ConnectError::Sqlx)?,
+        };
+        Ok(Db { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`), so that two writers queue on the busy
+    /// timeout instead of failing when a reader upgrades.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Answers whether the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+
+    /// Applies every migration not yet applied, in order, each in its own transaction.
+    pub async fn migrate(&self) -> Result<Vec<&'static str>, sqlx::Error> {
+        migrate::run(self).await
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_hide_their_password() {
+        let u = DatabaseUrl::new("postgres://relais:s3cret@db:5432/relais");
+        assert_eq!(format!("{u:?}"), "postgres://relais:***@db:5432/relais");
+        assert_eq!(u.backend(), Some(Backend::Postgres));
+        assert_eq!(DatabaseUrl::new("sqlite://a.db").sqlite_path().as_deref(), Some("a.db"));
+        assert_eq!(DatabaseUrl::new("mysql://x").backend(), None);
+    }
+}

@@ -1,0 +1,162 @@
+//! The backend conformance suite: the same story on SQLite and PostgreSQL
+//! (CI runs it a second time with `RELAIS_TEST_DATABASE_URL`).
+
+use relais_core::{PersonId, Timestamp};
+use relais_db::audit::{self, Actor, Verdict};
+use relais_db::{DbResultExt, is_unique_violation};
+use relais_testkit::TestDb;
+
+#[tokio::test]
+async fn migrations_apply_once_and_again_do_nothing() {
+    let t = TestDb::empty().await;
+    let first = t.db.migrate().await.unwrap();
+    assert_eq!(first, vec!["platform", "directory"]);
+    let second = t.db.migrate().await.unwrap();
+    assert!(second.is_empty());
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM schema_migrations")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[tokio::test]
+async fn insert_returning_ids_nulls_and_big_integers() {
+    let t = TestDb::new().await;
+    let mut tx = t.db.begin().await.unwrap();
+    let (a,): (i64,) =
+        sqlx::query_as("INSERT INTO delegations (code, name) VALUES ($1, $2) RETURNING id")
+            .bind("DR-A")
+            .bind("Délégation A — Île-de-France")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    let (b,): (i64,) =
+        sqlx::query_as("INSERT INTO delegations (code, name) VALUES ($1, $2) RETURNING id")
+            .bind("DR-B")
+            .bind("B")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    assert!(b > a);
+    let (name,): (String,) = sqlx::query_as("SELECT name FROM delegations WHERE id = $1")
+        .bind(a)
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(name, "Délégation A — Île-de-France");
+
+    // Instants are i64 microseconds; nullable columns come back as None.
+    let big = 4_102_444_800_000_000_i64; // 2100-01-01
+    sqlx::query("INSERT INTO instances (id, kind, host, started_at, heartbeat_at) VALUES ('x', 'serve', 'h', $1, $1)")
+        .bind(big)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let (s,): (i64,) = sqlx::query_as("SELECT started_at FROM instances WHERE id = 'x'")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(s, big);
+    let (none,): (Option<i64>,) = sqlx::query_as("SELECT locked_until FROM sign_in_failures UNION ALL SELECT NULL")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(none, None);
+}
+
+#[tokio::test]
+async fn unique_violations_are_recognised_and_roll_back() {
+    let t = TestDb::new().await;
+    sqlx::query("INSERT INTO delegations (code, name) VALUES ('DR-A', 'A')")
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    sqlx::query("INSERT INTO delegations (code, name) VALUES ('DR-B', 'B')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let err = sqlx::query("INSERT INTO delegations (code, name) VALUES ('DR-A', 'again')")
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert!(is_unique_violation(&err));
+    let mapped = Err::<(), _>(err).on_unique("code", "error-code-taken").unwrap_err();
+    assert!(matches!(mapped, relais_core::Error::Conflict { field: "code", .. }));
+    tx.rollback().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM delegations")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "the rolled-back insert left nothing");
+}
+
+#[tokio::test]
+async fn foreign_keys_are_enforced() {
+    let t = TestDb::new().await;
+    let err = sqlx::query("INSERT INTO units (code, name, delegation_id, search_key) VALUES ('U1', 'U', 999, 'u')")
+        .execute(t.db.pool())
+        .await
+        .unwrap_err();
+    assert!(err.as_database_error().is_some_and(|d| d.is_foreign_key_violation()));
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_detects_tampering() {
+    let t = TestDb::new().await;
+    assert_eq!(audit::verify(&t.db).await.unwrap(), Verdict::Intact { entries: 0 });
+    for i in 0..5 {
+        let mut tx = t.db.begin().await.unwrap();
+        audit::record(
+            &mut tx,
+            Timestamp(1_000 + i),
+            Actor::person(PersonId(7)),
+            "person.update",
+            &format!("person:{i}"),
+            serde_json::json!({ "field": "email", "n": i }),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(audit::verify(&t.db).await.unwrap(), Verdict::Intact { entries: 5 });
+
+    let (third,): (i64,) = sqlx::query_as("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 2")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET target = 'person:99' WHERE id = $1")
+        .bind(third)
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    assert!(matches!(
+        audit::verify(&t.db).await.unwrap(),
+        Verdict::BrokenAt { id, .. } if id == third
+    ));
+}
+
+#[tokio::test]
+async fn concurrent_audit_writers_keep_one_chain() {
+    let t = TestDb::new().await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let db = t.db.clone();
+        tasks.push(tokio::spawn(async move {
+            for j in 0..10 {
+                let mut tx = db.begin().await.unwrap();
+                audit::record(&mut tx, Timestamp(i * 100 + j), Actor::SYSTEM, "x", "y", serde_json::json!({}))
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(audit::verify(&t.db).await.unwrap(), Verdict::Intact { entries: 80 });
+    let _ = DbResultExt::db(Ok::<(), sqlx::Error>(()));
+}
