@@ -1,1 +1,197 @@
-//! placeholder
+//! `relais-mail` owns outgoing mail. Sending is always a job: a service
+//! calls [`enqueue`] in its transaction, and the `mail.send` job delivers
+//! through SMTP (lettre), into a folder of `.eml` files (the demo), or into
+//! memory. Each mail has a Message-ID derived from what it is about, and
+//! the job's dedup key is that Message-ID, so that a retry or a replay is
+//! never a second notice.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use relais_core::Timestamp;
+use relais_db::Tx;
+use relais_jobs::{JobError, JobHandler, NewJob};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const SEND_MAIL: &str = "mail.send";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub to_name: Option<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    /// `<…@domain>`, stable for the same notice.
+    pub message_id: String,
+}
+
+/// A Message-ID that depends only on `about` (e.g. "password-reset:42:1700000000").
+pub fn message_id(about: &str, domain: &str) -> String {
+    let digest = hex::encode(&Sha256::digest(about.as_bytes())[..16]);
+    format!("<{digest}@{domain}>")
+}
+
+/// Queues a mail in the caller's transaction. A mail with the same
+/// Message-ID already queued or sent is not queued again.
+pub async fn enqueue(tx: &mut Tx, now: Timestamp, mail: &OutgoingMail) -> Result<bool, relais_db::sqlx::Error> {
+    let payload = serde_json::to_value(mail).map_err(|e| relais_db::sqlx::Error::Protocol(e.to_string()))?;
+    relais_jobs::enqueue(tx, now, NewJob::new(SEND_MAIL, payload).dedup(format!("mail:{}", mail.message_id)))
+        .await
+}
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// One `.eml` file per message, named after its Message-ID.
+    Folder(PathBuf),
+    Memory(Arc<Mutex<Vec<Message>>>),
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Transport::Smtp(_) => f.write_str("Smtp"),
+            Transport::Folder(p) => write!(f, "Folder({})", p.display()),
+            Transport::Memory(_) => f.write_str("Memory"),
+        }
+    }
+}
+
+impl Transport {
+    /// `smtp://host:port` (plain), `smtp://…?tls=required`, `smtps://…`, with
+    /// optional `user:password@`; see lettre's `from_url`.
+    pub fn smtp(url: &str) -> Result<Transport, String> {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map(|b| Transport::Smtp(b.build()))
+            .map_err(|e| format!("bad SMTP URL: {e}"))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Mailer {
+    pub from: Mailbox,
+    pub transport: Transport,
+}
+
+impl Mailer {
+    pub fn build(&self, mail: &OutgoingMail) -> Result<Message, JobError> {
+        let to: Mailbox = match &mail.to_name {
+            Some(name) => format!("{name} <{}>", mail.to).parse(),
+            None => mail.to.parse(),
+        }
+        .map_err(|e| JobError::Fatal(format!("bad recipient {}: {e}", mail.to)))?;
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .message_id(Some(mail.message_id.clone()));
+        let message = match &mail.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.text.clone(), html.clone())),
+            None => builder.header(ContentType::TEXT_PLAIN).body(mail.text.clone()),
+        };
+        message.map_err(|e| JobError::Fatal(format!("cannot build mail: {e}")))
+    }
+
+    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), JobError> {
+        let message = self.build(mail)?;
+        match &self.transport {
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| {
+                if e.is_permanent() {
+                    JobError::Fatal(format!("SMTP refused: {e}"))
+                } else {
+                    JobError::Retry(format!("SMTP: {e}"))
+                }
+            }),
+            Transport::Folder(dir) => write_eml(dir, &mail.message_id, &message.formatted())
+                .await
+                .map_err(|e| JobError::Retry(format!("cannot write mail file: {e}"))),
+            Transport::Memory(store) => {
+                store.lock().map_err(|_| JobError::Retry("mail store poisoned".into()))?.push(message);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// File name of a message in a mail folder: safe characters of its Message-ID.
+pub fn eml_file_name(message_id: &str) -> String {
+    let safe: String = message_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_'))
+        .collect();
+    format!("{safe}.eml")
+}
+
+async fn write_eml(dir: &Path, message_id: &str, bytes: &[u8]) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
+    let path = dir.join(eml_file_name(message_id));
+    // Write then rename, so a reader never sees half a message.
+    let tmp = path.with_extension("eml.tmp");
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, &path).await
+}
+
+/// The job that delivers a queued mail.
+pub struct SendMailJob(pub Arc<Mailer>);
+
+#[async_trait::async_trait]
+impl JobHandler for SendMailJob {
+    fn kind(&self) -> &'static str {
+        SEND_MAIL
+    }
+
+    async fn run(&self, payload: &serde_json::Value) -> Result<(), JobError> {
+        let mail: OutgoingMail = serde_json::from_value(payload.clone())
+            .map_err(|e| JobError::Fatal(format!("bad mail payload: {e}")))?;
+        self.0.send(&mail).await
+    }
+}
+
+/// A mail file in a folder, for the admin's outbox page.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredMail {
+    pub file: String,
+    pub modified: i64,
+    pub size: u64,
+}
+
+/// The newest `limit` mail files in `dir`.
+pub async fn list_folder(dir: &Path, limit: usize) -> std::io::Result<Vec<StoredMail>> {
+    let mut out = Vec::new();
+    let mut rd = match tokio::fs::read_dir(dir).await {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    while let Some(entry) = rd.next_entry().await? {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !name.ends_with(".eml") {
+            continue;
+        }
+        let meta = entry.metadata().await?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_micros() as i64)
+            .unwrap_or(0);
+        out.push(StoredMail { file: name, modified, size: meta.len() });
+    }
+    out.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.file.cmp(&b.file)));
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Reads one mail file, refusing any name that is not a plain file name in `dir`.
+pub async fn read_folder_mail(dir: &Path, file: &str) -> Option<String> {
+    if file.contains('/') || file.contains("..") || !file.ends_with(".eml") {
+        return None;
+    }
+    let bytes = tokio::fs::read(dir.join(file)).await.ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
