@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{DelegationId, PersonId, TokenId, UnitId};
 use crate::lang::Lang;
 
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -103,7 +104,8 @@ pub struct Principal {
     pub person_id: PersonId,
     pub display_name: String,
     pub email: String,
-    pub lang: Lang,
+    /// The language the person chose, if any.
+    pub lang: Option<Lang>,
     pub unit: Option<UnitId>,
     pub delegation: Option<DelegationId>,
     pub grants: Vec<Grant>,
@@ -155,7 +157,7 @@ mod tests {
             person_id: PersonId(1),
             display_name: "A".into(),
             email: "a@x.fr".into(),
-            lang: Lang::Fr,
+            lang: None,
             unit: None,
             delegation: None,
             grants,

@@ -32,7 +32,7 @@ impl fmt::Display for Msg {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     #[error("not found")]
     NotFound,

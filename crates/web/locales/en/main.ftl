@@ -1,0 +1,43 @@
+language-name = English
+skip-to-content = Skip to content
+nav-label = Main navigation
+nav-home = Home
+sign-in = Sign in
+sign-out = Sign out
+back-home = Back to the home page
+footer-tagline = support services, in a crisis and after
+error-code = Error code
+error-not-found-title = Page not found
+error-not-found-detail = What you are looking for does not exist, or no longer does.
+error-unauthenticated-title = Sign-in required
+error-unauthenticated-detail = Sign in to continue.
+error-bad-token-detail = The access token is unknown, expired or revoked.
+error-forbidden-title = Access denied
+error-forbidden-detail = Your role does not allow you to see this page or do this.
+error-conflict-title = Conflict
+error-invalid-title = Invalid data
+error-too-many-attempts-title = Too many attempts
+error-too-many-attempts-detail = Too many failed attempts. Try again in { $minutes } { $minutes ->
+    [one] minute
+   *[other] minutes
+  }.
+error-internal-title = Internal error
+error-internal-detail = Something went wrong on our side. It has been logged; try again in a moment.
+error-csrf-title = Form expired
+error-csrf-detail = This form has expired or did not come from Relais. Reload the page and try again.
+error-too-large-title = Upload too large
+error-too-large-detail = What you sent is larger than allowed.
+error-bad-request-title = Bad request
+error-bad-request-detail = The request is malformed.
+error-unsupported-media-type-title = Unsupported format
+error-unsupported-media-type-detail = The format of what you sent is not accepted here.
+error-method-not-allowed-title = Method not allowed
+error-method-not-allowed-detail = This address does not accept this kind of request.
+error-language-unknown = Unknown language.
+error-required = This field is required.
+error-email-invalid = Invalid email address.
+error-employee-number-invalid = Invalid employee number (letters, digits and dashes, 32 at most).
+error-unit-code-invalid = Invalid unit code (letters, digits and dashes, 32 at most).
+error-name-invalid = Invalid name (200 characters at most, no control characters).
+error-password-too-short = The password must have at least 12 characters.
+error-password-too-long = The password must have at most 200 characters.

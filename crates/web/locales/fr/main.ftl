@@ -1,0 +1,43 @@
+language-name = Français
+skip-to-content = Aller au contenu
+nav-label = Navigation principale
+nav-home = Accueil
+sign-in = Se connecter
+sign-out = Se déconnecter
+back-home = Retour à l'accueil
+footer-tagline = les services supports, en crise et après
+error-code = Code d'erreur
+error-not-found-title = Page introuvable
+error-not-found-detail = Ce que vous cherchez n'existe pas ou plus.
+error-unauthenticated-title = Connexion requise
+error-unauthenticated-detail = Connectez-vous pour continuer.
+error-bad-token-detail = Le jeton d'accès est inconnu, expiré ou révoqué.
+error-forbidden-title = Accès refusé
+error-forbidden-detail = Votre rôle ne vous permet pas de voir cette page ni de faire cette action.
+error-conflict-title = Conflit
+error-invalid-title = Données invalides
+error-too-many-attempts-title = Trop de tentatives
+error-too-many-attempts-detail = Trop de tentatives échouées. Réessayez dans { $minutes } { $minutes ->
+    [one] minute
+   *[other] minutes
+  }.
+error-internal-title = Erreur interne
+error-internal-detail = Une erreur s'est produite de notre côté. Elle a été enregistrée ; réessayez dans un instant.
+error-csrf-title = Formulaire expiré
+error-csrf-detail = Ce formulaire a expiré ou ne vient pas de Relais. Rechargez la page et recommencez.
+error-too-large-title = Envoi trop volumineux
+error-too-large-detail = Ce que vous avez envoyé dépasse la taille permise.
+error-bad-request-title = Requête incorrecte
+error-bad-request-detail = La requête est mal formée.
+error-unsupported-media-type-title = Format non pris en charge
+error-unsupported-media-type-detail = Le format de ce que vous avez envoyé n'est pas accepté ici.
+error-method-not-allowed-title = Méthode non permise
+error-method-not-allowed-detail = Cette adresse n'accepte pas ce type de requête.
+error-language-unknown = Langue inconnue.
+error-required = Ce champ est obligatoire.
+error-email-invalid = Adresse électronique invalide.
+error-employee-number-invalid = Matricule invalide (lettres, chiffres et tirets, 32 au plus).
+error-unit-code-invalid = Code d'unité invalide (lettres, chiffres et tirets, 32 au plus).
+error-name-invalid = Nom invalide (200 caractères au plus, sans caractère de contrôle).
+error-password-too-short = Le mot de passe doit compter au moins 12 caractères.
+error-password-too-long = Le mot de passe doit compter au plus 200 caractères.
