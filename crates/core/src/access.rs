@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{DelegationId, PersonId, TokenId, UnitId};
 use crate::lang::Lang;
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -119,7 +118,9 @@ impl Principal {
     }
 
     pub fn is_admin(&self) -> bool {
-        self.grants.iter().any(|g| g.role == Role::Admin && g.scope == Scope::Institute)
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Admin && g.scope == Scope::Institute)
     }
 
     /// The scopes in which this person holds one of `roles` (admins hold every role institute-wide).
@@ -177,10 +178,19 @@ mod tests {
 
     #[test]
     fn admin_holds_every_scope() {
-        let p = principal(vec![Grant { role: Role::Admin, scope: Scope::Institute }]);
+        let p = principal(vec![Grant {
+            role: Role::Admin,
+            scope: Scope::Institute,
+        }]);
         assert_eq!(p.scopes_for(&[Role::ItStaff]), vec![Scope::Institute]);
-        let p = principal(vec![Grant { role: Role::ItStaff, scope: Scope::Delegation(DelegationId(2)) }]);
-        assert_eq!(p.scopes_for(&[Role::ItStaff]), vec![Scope::Delegation(DelegationId(2))]);
+        let p = principal(vec![Grant {
+            role: Role::ItStaff,
+            scope: Scope::Delegation(DelegationId(2)),
+        }]);
+        assert_eq!(
+            p.scopes_for(&[Role::ItStaff]),
+            vec![Scope::Delegation(DelegationId(2))]
+        );
         assert!(p.scopes_for(&[Role::CrisisCell]).is_empty());
         assert!(p.has_role(Role::Agent));
     }

@@ -13,7 +13,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(key: &'static str) -> Self {
-        Msg { key, args: Vec::new() }
+        Msg {
+            key,
+            args: Vec::new(),
+        }
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -56,7 +59,10 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: &'static str, key: &'static str) -> Self {
-        Error::Invalid { field, msg: Msg::new(key) }
+        Error::Invalid {
+            field,
+            msg: Msg::new(key),
+        }
     }
 
     pub fn internal(e: impl fmt::Display) -> Self {

@@ -13,8 +13,8 @@ pub mod time;
 pub mod values;
 
 pub use access::{Grant, Principal, Role, Scope};
-pub use ids::*;
 pub use error::{Error, Msg, Result};
+pub use ids::*;
 pub use lang::Lang;
 pub use page::{Page, PageRequest};
 pub use time::{Clock, SystemClock, Timestamp};

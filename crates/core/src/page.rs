@@ -13,7 +13,10 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest { page: 1, per_page: 50 }
+        PageRequest {
+            page: 1,
+            per_page: 50,
+        }
     }
 }
 

@@ -39,7 +39,10 @@ impl Timestamp {
     /// Date and time as people read it in `tz` (e.g. "Europe/Paris").
     pub fn local(self, tz: &str) -> String {
         let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
-        self.to_jiff().to_zoned_datetime(zone).strftime("%d/%m/%Y %H:%M").to_string()
+        self.to_jiff()
+            .to_zoned_datetime(zone)
+            .strftime("%d/%m/%Y %H:%M")
+            .to_string()
     }
 }
 

@@ -21,7 +21,8 @@ impl Email {
             || domain.starts_with('.')
             || domain.ends_with('.')
             || s.len() > 254
-            || s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+            || s.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
             || domain.contains('@')
         {
             return Err(bad());
@@ -48,11 +49,12 @@ pub struct EmployeeNumber(String);
 impl EmployeeNumber {
     pub fn parse(s: &str) -> Result<Self> {
         let s = s.trim();
-        if s.is_empty()
-            || s.len() > 32
-            || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        if s.is_empty() || s.len() > 32 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            return Err(Error::invalid("employee_number", "error-employee-number-invalid"));
+            return Err(Error::invalid(
+                "employee_number",
+                "error-employee-number-invalid",
+            ));
         }
         Ok(EmployeeNumber(s.to_ascii_uppercase()))
     }
@@ -72,7 +74,9 @@ impl UnitCode {
         let s = s.trim();
         if s.is_empty()
             || s.len() > 32
-            || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(Error::invalid("unit_code", "error-unit-code-invalid"));
         }
@@ -139,8 +143,13 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Jean.Dupont@Inserm.FR ").unwrap().as_str(), "jean.dupont@inserm.fr");
-        for bad in ["", "a", "a@b", "@x.fr", "a@.fr", "a b@x.fr", "a@x.fr.", "a@b@c.fr"] {
+        assert_eq!(
+            Email::parse(" Jean.Dupont@Inserm.FR ").unwrap().as_str(),
+            "jean.dupont@inserm.fr"
+        );
+        for bad in [
+            "", "a", "a@b", "@x.fr", "a@.fr", "a b@x.fr", "a@x.fr.", "a@b@c.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -160,6 +169,9 @@ mod tests {
         assert_eq!(Name::parse("first_name", " Zoé ").unwrap().as_str(), "Zoé");
         assert!(NewPassword::parse("short").is_err());
         assert!(NewPassword::parse("long enough pass").is_ok());
-        assert_eq!(format!("{:?}", NewPassword::parse("long enough pass").unwrap()), "NewPassword(<redacted>)");
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("long enough pass").unwrap()),
+            "NewPassword(<redacted>)"
+        );
     }
 }

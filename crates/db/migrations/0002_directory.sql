@@ -56,7 +56,8 @@ CREATE TABLE people (
     email TEXT NOT NULL UNIQUE,
     first_name TEXT NOT NULL,
     last_name TEXT NOT NULL,
-    unit_id BIGINT NOT NULL REFERENCES units (id),
+    -- Empty only for accounts made by hand before any import (a first admin).
+    unit_id BIGINT REFERENCES units (id),
     team_id BIGINT REFERENCES teams (id),
     manager_id BIGINT REFERENCES people (id),
     job_category TEXT,

@@ -16,10 +16,16 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub const SYSTEM: Actor = Actor { person: None, token: None };
+    pub const SYSTEM: Actor = Actor {
+        person: None,
+        token: None,
+    };
 
     pub fn person(p: PersonId) -> Self {
-        Actor { person: Some(p), token: None }
+        Actor {
+            person: Some(p),
+            token: None,
+        }
     }
 }
 
@@ -33,7 +39,8 @@ fn entry_hash(
     details: &str,
 ) -> String {
     // A JSON array is an unambiguous encoding of the fields.
-    let canonical = serde_json::json!([prev, at, person, token, action, target, details]).to_string();
+    let canonical =
+        serde_json::json!([prev, at, person, token, action, target, details]).to_string();
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
@@ -82,12 +89,27 @@ pub async fn record(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    Intact { entries: u64 },
+    Intact {
+        entries: u64,
+    },
     /// The entry with this id does not match its hash or its predecessor.
-    BrokenAt { id: i64, reason: &'static str },
+    BrokenAt {
+        id: i64,
+        reason: &'static str,
+    },
 }
 
-type Row = (i64, i64, Option<i64>, Option<i64>, String, String, String, String, String);
+type Row = (
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
 
 /// Walks the whole chain in order.
 pub async fn verify(db: &Db) -> Result<Verdict, sqlx::Error> {
@@ -107,10 +129,16 @@ pub async fn verify(db: &Db) -> Result<Verdict, sqlx::Error> {
         }
         for (id, at, person, token, action, target, details, prev_hash, hash) in rows {
             if prev_hash != prev {
-                return Ok(Verdict::BrokenAt { id, reason: "previous hash does not match" });
+                return Ok(Verdict::BrokenAt {
+                    id,
+                    reason: "previous hash does not match",
+                });
             }
             if entry_hash(&prev, at, person, token, &action, &target, &details) != hash {
-                return Ok(Verdict::BrokenAt { id, reason: "content does not match its hash" });
+                return Ok(Verdict::BrokenAt {
+                    id,
+                    reason: "content does not match its hash",
+                });
             }
             prev = hash;
             last_id = id;
@@ -122,7 +150,10 @@ pub async fn verify(db: &Db) -> Result<Verdict, sqlx::Error> {
             .fetch_one(db.pool())
             .await?;
     if head_id != last_id || head_hash != prev {
-        return Ok(Verdict::BrokenAt { id: head_id, reason: "entries missing at the end of the log" });
+        return Ok(Verdict::BrokenAt {
+            id: head_id,
+            reason: "entries missing at the end of the log",
+        });
     }
     Ok(Verdict::Intact { entries })
 }

@@ -4,7 +4,8 @@
 use relais_core::{Error, Msg};
 
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error().is_some_and(|d| d.is_unique_violation())
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
 }
 
 pub trait DbResultExt<T> {
@@ -24,7 +25,10 @@ impl<T> DbResultExt<T> for Result<T, sqlx::Error> {
 
     fn on_unique(self, field: &'static str, key: &'static str) -> Result<T, Error> {
         match self {
-            Err(e) if is_unique_violation(&e) => Err(Error::Conflict { field, msg: Msg::new(key) }),
+            Err(e) if is_unique_violation(&e) => Err(Error::Conflict {
+                field,
+                msg: Msg::new(key),
+            }),
             other => other.db(),
         }
     }

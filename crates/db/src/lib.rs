@@ -11,6 +11,7 @@ pub mod audit;
 pub mod dialect;
 mod error;
 mod migrate;
+pub mod sql;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -20,6 +21,7 @@ use sqlx::{Any, AnyPool, Executor};
 
 pub use error::{DbResultExt, is_unique_violation};
 pub use migrate::MIGRATIONS;
+pub use sql::SqlBuf;
 pub use sqlx;
 
 pub type Tx = sqlx::Transaction<'static, Any>;
@@ -55,7 +57,10 @@ impl DatabaseUrl {
 
     /// The path of the SQLite file, if this is one.
     pub fn sqlite_path(&self) -> Option<String> {
-        let rest = self.0.strip_prefix("sqlite://").or_else(|| self.0.strip_prefix("sqlite:"))?;
+        let rest = self
+            .0
+            .strip_prefix("sqlite://")
+            .or_else(|| self.0.strip_prefix("sqlite:"))?;
         let path = rest.split('?').next().unwrap_or("");
         (!path.is_empty() && path != ":memory:").then(|| path.to_string())
     }
@@ -127,7 +132,7 @@ impl Db {
         let pool = match backend {
             Backend::Sqlite => {
                 // WAL is a property of the file: set it once, before the pool.
-                {
+                if !raw.contains("mode=ro") {
                     let pool = AnyPoolOptions::new()
                         .max_connections(1)
                         .connect_with(options.clone())
@@ -209,7 +214,10 @@ mod tests {
         let u = DatabaseUrl::new("postgres://relais:s3cret@db:5432/relais");
         assert_eq!(format!("{u:?}"), "postgres://relais:***@db:5432/relais");
         assert_eq!(u.backend(), Some(Backend::Postgres));
-        assert_eq!(DatabaseUrl::new("sqlite://a.db").sqlite_path().as_deref(), Some("a.db"));
+        assert_eq!(
+            DatabaseUrl::new("sqlite://a.db").sqlite_path().as_deref(),
+            Some("a.db")
+        );
         assert_eq!(DatabaseUrl::new("mysql://x").backend(), None);
     }
 }

@@ -59,10 +59,11 @@ async fn insert_returning_ids_nulls_and_big_integers() {
         .await
         .unwrap();
     assert_eq!(s, big);
-    let (none,): (Option<i64>,) = sqlx::query_as("SELECT locked_until FROM sign_in_failures UNION ALL SELECT NULL")
-        .fetch_one(t.db.pool())
-        .await
-        .unwrap();
+    let (none,): (Option<i64>,) =
+        sqlx::query_as("SELECT locked_until FROM sign_in_failures UNION ALL SELECT NULL")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap();
     assert_eq!(none, None);
 }
 
@@ -83,8 +84,13 @@ async fn unique_violations_are_recognised_and_roll_back() {
         .await
         .unwrap_err();
     assert!(is_unique_violation(&err));
-    let mapped = Err::<(), _>(err).on_unique("code", "error-code-taken").unwrap_err();
-    assert!(matches!(mapped, relais_core::Error::Conflict { field: "code", .. }));
+    let mapped = Err::<(), _>(err)
+        .on_unique("code", "error-code-taken")
+        .unwrap_err();
+    assert!(matches!(
+        mapped,
+        relais_core::Error::Conflict { field: "code", .. }
+    ));
     tx.rollback().await.unwrap();
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM delegations")
         .fetch_one(t.db.pool())
@@ -96,17 +102,25 @@ async fn unique_violations_are_recognised_and_roll_back() {
 #[tokio::test]
 async fn foreign_keys_are_enforced() {
     let t = TestDb::new().await;
-    let err = sqlx::query("INSERT INTO units (code, name, delegation_id, search_key) VALUES ('U1', 'U', 999, 'u')")
-        .execute(t.db.pool())
-        .await
-        .unwrap_err();
-    assert!(err.as_database_error().is_some_and(|d| d.is_foreign_key_violation()));
+    let err = sqlx::query(
+        "INSERT INTO units (code, name, delegation_id, search_key) VALUES ('U1', 'U', 999, 'u')",
+    )
+    .execute(t.db.pool())
+    .await
+    .unwrap_err();
+    assert!(
+        err.as_database_error()
+            .is_some_and(|d| d.is_foreign_key_violation())
+    );
 }
 
 #[tokio::test]
 async fn audit_chain_verifies_and_detects_tampering() {
     let t = TestDb::new().await;
-    assert_eq!(audit::verify(&t.db).await.unwrap(), Verdict::Intact { entries: 0 });
+    assert_eq!(
+        audit::verify(&t.db).await.unwrap(),
+        Verdict::Intact { entries: 0 }
+    );
     for i in 0..5 {
         let mut tx = t.db.begin().await.unwrap();
         audit::record(
@@ -121,7 +135,10 @@ async fn audit_chain_verifies_and_detects_tampering() {
         .unwrap();
         tx.commit().await.unwrap();
     }
-    assert_eq!(audit::verify(&t.db).await.unwrap(), Verdict::Intact { entries: 5 });
+    assert_eq!(
+        audit::verify(&t.db).await.unwrap(),
+        Verdict::Intact { entries: 5 }
+    );
 
     let (third,): (i64,) = sqlx::query_as("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 2")
         .fetch_one(t.db.pool())
@@ -147,9 +164,16 @@ async fn concurrent_audit_writers_keep_one_chain() {
         tasks.push(tokio::spawn(async move {
             for j in 0..10 {
                 let mut tx = db.begin().await.unwrap();
-                audit::record(&mut tx, Timestamp(i * 100 + j), Actor::SYSTEM, "x", "y", serde_json::json!({}))
-                    .await
-                    .unwrap();
+                audit::record(
+                    &mut tx,
+                    Timestamp(i * 100 + j),
+                    Actor::SYSTEM,
+                    "x",
+                    "y",
+                    serde_json::json!({}),
+                )
+                .await
+                .unwrap();
                 tx.commit().await.unwrap();
             }
         }));
@@ -157,6 +181,9 @@ async fn concurrent_audit_writers_keep_one_chain() {
     for task in tasks {
         task.await.unwrap();
     }
-    assert_eq!(audit::verify(&t.db).await.unwrap(), Verdict::Intact { entries: 80 });
+    assert_eq!(
+        audit::verify(&t.db).await.unwrap(),
+        Verdict::Intact { entries: 80 }
+    );
     let _ = DbResultExt::db(Ok::<(), sqlx::Error>(()));
 }

@@ -30,7 +30,14 @@ pub struct NewJob {
 
 impl NewJob {
     pub fn new(kind: &'static str, payload: Value) -> Self {
-        NewJob { kind, payload, dedup_key: None, priority: 0, run_at: None, max_attempts: 8 }
+        NewJob {
+            kind,
+            payload,
+            dedup_key: None,
+            priority: 0,
+            run_at: None,
+            max_attempts: 8,
+        }
     }
 
     pub fn dedup(mut self, key: impl Into<String>) -> Self {
@@ -119,7 +126,12 @@ impl Worker {
             std::process::id(),
             clock.now().0 % 1_000_000
         );
-        Worker { db, clock, handlers: Arc::new(handlers), id }
+        Worker {
+            db,
+            clock,
+            handlers: Arc::new(handlers),
+            id,
+        }
     }
 
     pub fn id(&self) -> &str {
@@ -143,7 +155,10 @@ impl Worker {
         let Some((id, kind, payload, attempts, max_attempts)) = claimed else {
             return Ok(None);
         };
-        let result = match (self.handlers.get(kind.as_str()), serde_json::from_str(&payload)) {
+        let result = match (
+            self.handlers.get(kind.as_str()),
+            serde_json::from_str(&payload),
+        ) {
             (Some(h), Ok(p)) => h.run(&p).await,
             (None, _) => Err(JobError::Retry(format!("no handler for job kind {kind}"))),
             (_, Err(e)) => Err(JobError::Fatal(format!("bad payload: {e}"))),

@@ -37,10 +37,19 @@ pub fn message_id(about: &str, domain: &str) -> String {
 
 /// Queues a mail in the caller's transaction. A mail with the same
 /// Message-ID already queued or sent is not queued again.
-pub async fn enqueue(tx: &mut Tx, now: Timestamp, mail: &OutgoingMail) -> Result<bool, relais_db::sqlx::Error> {
-    let payload = serde_json::to_value(mail).map_err(|e| relais_db::sqlx::Error::Protocol(e.to_string()))?;
-    relais_jobs::enqueue(tx, now, NewJob::new(SEND_MAIL, payload).dedup(format!("mail:{}", mail.message_id)))
-        .await
+pub async fn enqueue(
+    tx: &mut Tx,
+    now: Timestamp,
+    mail: &OutgoingMail,
+) -> Result<bool, relais_db::sqlx::Error> {
+    let payload =
+        serde_json::to_value(mail).map_err(|e| relais_db::sqlx::Error::Protocol(e.to_string()))?;
+    relais_jobs::enqueue(
+        tx,
+        now,
+        NewJob::new(SEND_MAIL, payload).dedup(format!("mail:{}", mail.message_id)),
+    )
+    .await
 }
 
 /// Where mail goes.
@@ -91,8 +100,13 @@ impl Mailer {
             .subject(mail.subject.clone())
             .message_id(Some(mail.message_id.clone()));
         let message = match &mail.html {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.text.clone(), html.clone())),
-            None => builder.header(ContentType::TEXT_PLAIN).body(mail.text.clone()),
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                mail.text.clone(),
+                html.clone(),
+            )),
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.text.clone()),
         };
         message.map_err(|e| JobError::Fatal(format!("cannot build mail: {e}")))
     }
@@ -111,7 +125,10 @@ impl Mailer {
                 .await
                 .map_err(|e| JobError::Retry(format!("cannot write mail file: {e}"))),
             Transport::Memory(store) => {
-                store.lock().map_err(|_| JobError::Retry("mail store poisoned".into()))?.push(message);
+                store
+                    .lock()
+                    .map_err(|_| JobError::Retry("mail store poisoned".into()))?
+                    .push(message);
                 Ok(())
             }
         }
@@ -180,7 +197,11 @@ pub async fn list_folder(dir: &Path, limit: usize) -> std::io::Result<Vec<Stored
             .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
             .map(|d| d.as_micros() as i64)
             .unwrap_or(0);
-        out.push(StoredMail { file: name, modified, size: meta.len() });
+        out.push(StoredMail {
+            file: name,
+            modified,
+            size: meta.len(),
+        });
     }
     out.sort_by(|a, b| b.modified.cmp(&a.modified).then(a.file.cmp(&b.file)));
     out.truncate(limit);

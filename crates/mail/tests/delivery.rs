@@ -35,17 +35,30 @@ async fn mail_reaches_a_real_smtp_listener_once() {
         from: "Relais <relais@demo.relais.test>".parse().unwrap(),
         transport: Transport::smtp(&sink.url()).unwrap(),
     });
-    let worker = Worker::new(t.db.clone(), Arc::new(clock.clone()), vec![Arc::new(SendMailJob(mailer))]);
+    let worker = Worker::new(
+        t.db.clone(),
+        Arc::new(clock.clone()),
+        vec![Arc::new(SendMailJob(mailer))],
+    );
     let m = mail("reset:1");
     assert!(queue(&t, &clock, &m).await);
-    assert!(!queue(&t, &clock, &m).await, "the same notice is not queued twice");
+    assert!(
+        !queue(&t, &clock, &m).await,
+        "the same notice is not queued twice"
+    );
     assert_eq!(worker.run_pending().await.unwrap(), 1);
     let got = sink.wait_for(1).await;
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].to, vec!["agent@demo.relais.test".to_string()]);
-    assert_eq!(got[0].header("Message-ID").as_deref(), Some(m.message_id.as_str()));
+    assert_eq!(
+        got[0].header("Message-ID").as_deref(),
+        Some(m.message_id.as_str())
+    );
     assert!(got[0].data.contains("Une ligne qui commence par un point."));
-    assert!(got[0].header("Subject").unwrap().contains("=?utf-8?"), "non-ASCII subject is encoded");
+    assert!(
+        got[0].header("Subject").unwrap().contains("=?utf-8?"),
+        "non-ASCII subject is encoded"
+    );
 }
 
 #[tokio::test]
@@ -57,11 +70,18 @@ async fn an_unreachable_server_means_a_retry_not_a_loss() {
         from: "relais@demo.relais.test".parse().unwrap(),
         transport: Transport::smtp("smtp://127.0.0.1:1").unwrap(),
     });
-    let worker = Worker::new(t.db.clone(), Arc::new(clock.clone()), vec![Arc::new(SendMailJob(mailer))]);
+    let worker = Worker::new(
+        t.db.clone(),
+        Arc::new(clock.clone()),
+        vec![Arc::new(SendMailJob(mailer))],
+    );
     queue(&t, &clock, &mail("reset:2")).await;
     let (_, outcome) = worker.run_once().await.unwrap().unwrap();
     assert_eq!(outcome, relais_jobs::Outcome::Retrying { attempt: 1 });
-    assert_eq!(relais_jobs::counts(&t.db).await.unwrap(), vec![("queued".to_string(), 1)]);
+    assert_eq!(
+        relais_jobs::counts(&t.db).await.unwrap(),
+        vec![("queued".to_string(), 1)]
+    );
 }
 
 #[tokio::test]
@@ -76,7 +96,13 @@ async fn the_folder_transport_writes_one_file_per_message_id() {
     mailer.send(&m).await.unwrap();
     let files = relais_mail::list_folder(dir.path(), 10).await.unwrap();
     assert_eq!(files.len(), 1, "a resend overwrites, never duplicates");
-    let body = relais_mail::read_folder_mail(dir.path(), &files[0].file).await.unwrap();
+    let body = relais_mail::read_folder_mail(dir.path(), &files[0].file)
+        .await
+        .unwrap();
     assert!(body.contains(&m.message_id));
-    assert!(relais_mail::read_folder_mail(dir.path(), "../etc/passwd.eml").await.is_none());
+    assert!(
+        relais_mail::read_folder_mail(dir.path(), "../etc/passwd.eml")
+            .await
+            .is_none()
+    );
 }

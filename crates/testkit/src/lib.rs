@@ -36,14 +36,24 @@ impl TestDb {
 
     async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let url = DatabaseUrl::new(format!("sqlite://{}", dir.path().join("relais.db").display()));
+        let url = DatabaseUrl::new(format!(
+            "sqlite://{}",
+            dir.path().join("relais.db").display()
+        ));
         let db = Db::connect(&url).await.expect("SQLite opens");
-        TestDb { db, url, _dir: Some(dir), pg_schema: None }
+        TestDb {
+            db,
+            url,
+            _dir: Some(dir),
+            pg_schema: None,
+        }
     }
 
     async fn postgres(base: String) -> TestDb {
         let schema = format!("t_{}", unique_suffix());
-        let admin = Db::connect(&DatabaseUrl::new(base.clone())).await.expect("PostgreSQL answers");
+        let admin = Db::connect(&DatabaseUrl::new(base.clone()))
+            .await
+            .expect("PostgreSQL answers");
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
             .execute(admin.pool())
             .await
@@ -52,7 +62,12 @@ impl TestDb {
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = DatabaseUrl::new(format!("{base}{sep}options=-c%20search_path%3D{schema}"));
         let db = Db::connect(&url).await.expect("PostgreSQL opens");
-        TestDb { db, url, _dir: None, pg_schema: Some((base, schema)) }
+        TestDb {
+            db,
+            url,
+            _dir: None,
+            pg_schema: Some((base, schema)),
+        }
     }
 }
 
@@ -61,7 +76,9 @@ impl Drop for TestDb {
         if let Some((base, schema)) = self.pg_schema.take() {
             // Drop the schema from a thread of its own: Drop cannot await.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(rt) = rt {
                     rt.block_on(async {
                         if let Ok(admin) = Db::connect(&DatabaseUrl::new(base)).await {
@@ -87,5 +104,10 @@ fn unique_suffix() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    format!("{}_{}_{}", std::process::id(), nanos % 1_000_000_000, N.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        N.fetch_add(1, Ordering::SeqCst)
+    )
 }

@@ -50,7 +50,9 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts listening on 127.0.0.1 on a free port.
     pub async fn start() -> SmtpSink {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local address");
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
@@ -108,7 +110,8 @@ async fn serve(
         let cmd = line.trim_end().to_string();
         let upper = cmd.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
-            w.write_all(b"250-relais-testkit\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n").await?;
+            w.write_all(b"250-relais-testkit\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+                .await?;
         } else if upper.starts_with("HELO") {
             w.write_all(b"250 relais-testkit\r\n").await?;
         } else if upper.starts_with("MAIL FROM:") {
@@ -119,7 +122,8 @@ async fn serve(
             to.push(address(&cmd[8..]));
             w.write_all(b"250 OK\r\n").await?;
         } else if upper == "DATA" {
-            w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await?;
+            w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await?;
             let mut data = String::new();
             loop {
                 line.clear();

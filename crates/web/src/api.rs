@@ -29,7 +29,10 @@ pub fn base_document() -> OpenApi {
         )
         .components(Some(
             ComponentsBuilder::new()
-                .security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)))
+                .security_scheme(
+                    "bearer",
+                    SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+                )
                 .build(),
         ))
         .build()
@@ -73,4 +76,25 @@ impl Paging {
     pub fn request(&self) -> relais_core::PageRequest {
         relais_core::PageRequest::new(self.page, self.per_page)
     }
+}
+
+/// An error answer (RFC 9457 problem details).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URN naming the kind of problem, e.g. `urn:relais:problem:forbidden`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub instance: String,
+    /// For invalid input: the fields at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub detail: String,
 }

@@ -42,22 +42,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Ctx>().cloned().unwrap_or_else(|| Ctx {
-            principal: None,
-            lang: Lang::Fr,
-            csrf: String::new(),
-            api: parts.uri.path().starts_with("/api/"),
-            session_expired: false,
-            bad_token: false,
-            path: parts.uri.path().to_string(),
-        }))
+        Ok(parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .unwrap_or_else(|| Ctx {
+                principal: None,
+                lang: Lang::Fr,
+                csrf: String::new(),
+                api: parts.uri.path().starts_with("/api/"),
+                session_expired: false,
+                bad_token: false,
+                path: parts.uri.path().to_string(),
+            }))
     }
 }
 
 impl Ctx {
     /// The signed-in principal, or `Unauthenticated`.
     pub fn require(&self) -> Result<&Principal, relais_core::Error> {
-        self.principal.as_ref().ok_or(relais_core::Error::Unauthenticated)
+        self.principal
+            .as_ref()
+            .ok_or(relais_core::Error::Unauthenticated)
     }
 }
 
@@ -72,7 +78,12 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-pub(crate) fn cookie(state: &AppState, name: &'static str, value: String, max_age_secs: Option<i64>) -> Cookie<'static> {
+pub(crate) fn cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    max_age_secs: Option<i64>,
+) -> Cookie<'static> {
     let mut c = Cookie::build((name, value))
         .path("/")
         .http_only(true)
@@ -150,6 +161,8 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
 
     let csrf = match jar.get(CSRF_COOKIE) {
         Some(c) if c.value().len() >= 32 => c.value().to_string(),
+        // The API authenticates with bearer tokens and has no forms: no cookie to hand out.
+        _ if api => String::new(),
         _ => {
             let t = random_token();
             let mut c = cookie(&state, CSRF_COOKIE, t.clone(), None);
@@ -159,7 +172,15 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         }
     };
 
-    let ctx = Ctx { principal, lang, csrf, api, session_expired, bad_token, path };
+    let ctx = Ctx {
+        principal,
+        lang,
+        csrf,
+        api,
+        session_expired,
+        bad_token,
+        path,
+    };
     req.extensions_mut().insert(ctx.clone());
     let mut resp = next.run(req).await;
 
@@ -180,14 +201,18 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             headers.append(header::SET_COOKIE, v);
         }
     }
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ));
     if !resp.headers().contains_key(header::CACHE_CONTROL) {
-        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     resp
 }

@@ -135,9 +135,10 @@ struct ErrorPage {
 fn detail(t: T, err: &AppError) -> String {
     match err {
         AppError::Domain(Error::Invalid { msg, .. } | Error::Conflict { msg, .. }) => t.msg(msg),
-        AppError::Domain(Error::TooManyAttempts { retry_after_secs }) => {
-            t.ta("error-too-many-attempts-detail", &[("minutes", retry_after_secs.div_ceil(60).to_string())])
-        }
+        AppError::Domain(Error::TooManyAttempts { retry_after_secs }) => t.ta(
+            "error-too-many-attempts-detail",
+            &[("minutes", retry_after_secs.div_ceil(60).to_string())],
+        ),
         other => t.t(&format!("error-{}-detail", other.slug())),
     }
 }
@@ -170,11 +171,15 @@ pub fn render(state: &AppState, ctx: &Ctx, err: &AppError) -> Response {
             "detail": detail,
             "instance": ctx.path,
         });
-        if let AppError::Domain(Error::Invalid { field, .. } | Error::Conflict { field, .. }) = err {
+        if let AppError::Domain(Error::Invalid { field, .. } | Error::Conflict { field, .. }) = err
+        {
             body["errors"] = serde_json::json!([{ "field": field, "detail": detail }]);
         }
         let mut r = (status, body.to_string()).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         r
     } else {
         let page = PageCtx::new(state, ctx, title.clone());
@@ -189,7 +194,8 @@ pub fn render(state: &AppState, ctx: &Ctx, err: &AppError) -> Response {
         (status, Html(html)).into_response()
     };
     if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        resp.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     if let AppError::Domain(Error::TooManyAttempts { retry_after_secs }) = err
         && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())

@@ -16,7 +16,9 @@ pub struct CsrfForm<T>(pub T);
 /// Checks a submitted token against the request's.
 pub fn check_csrf(ctx: &Ctx, submitted: Option<&str>) -> Result<(), AppError> {
     match submitted {
-        Some(s) if !ctx.csrf.is_empty() && bool::from(s.as_bytes().ct_eq(ctx.csrf.as_bytes())) => Ok(()),
+        Some(s) if !ctx.csrf.is_empty() && bool::from(s.as_bytes().ct_eq(ctx.csrf.as_bytes())) => {
+            Ok(())
+        }
         _ => Err(AppError::Csrf),
     }
 }
@@ -25,7 +27,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ctx = req.extensions().get::<Ctx>().cloned().ok_or(AppError::Csrf)?;
+        let ctx = req
+            .extensions()
+            .get::<Ctx>()
+            .cloned()
+            .ok_or(AppError::Csrf)?;
         let is_form = req
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -43,7 +49,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         })?;
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
-        let token = pairs.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str());
+        let token = pairs
+            .iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.as_str());
         check_csrf(&ctx, token)?;
         let value = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest)?;
         Ok(CsrfForm(value))

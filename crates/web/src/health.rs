@@ -36,7 +36,9 @@ pub struct Metrics {
 impl Metrics {
     pub fn observe(&self, status: u16) {
         self.responses
-            .get_or_create(&StatusLabel { class: format!("{}xx", status / 100) })
+            .get_or_create(&StatusLabel {
+                class: format!("{}xx", status / 100),
+            })
             .inc();
     }
 }
@@ -51,7 +53,11 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
     };
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body,
+    )
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
@@ -76,7 +82,10 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         return (StatusCode::INTERNAL_SERVER_ERROR, "cannot encode metrics").into_response();
     }
     (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         body,
     )
         .into_response()

@@ -33,7 +33,9 @@ impl T {
 
     /// The text for `key`; the key itself if it is missing (a test checks none is).
     pub fn t(&self, key: &str) -> String {
-        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_string())
+        LOCALES
+            .try_lookup(self.id(), key)
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// The text for `key` with arguments; numbers are passed as numbers for plurals.
@@ -56,7 +58,13 @@ impl T {
     }
 
     pub fn msg(&self, m: &Msg) -> String {
-        self.ta(m.key, &m.args.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>())
+        self.ta(
+            m.key,
+            &m.args
+                .iter()
+                .map(|(k, v)| (*k, v.clone()))
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// Does `key` exist in this language?
@@ -84,8 +92,14 @@ mod tests {
                 .map(|l| l.split(" =").next().unwrap().trim().to_string())
                 .collect()
         };
-        let fr = keys(include_str!("../locales/fr/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        let fr = keys(concat!(
+            include_str!("../locales/fr/main.ftl"),
+            include_str!("../locales/fr/directory.ftl")
+        ));
+        let en = keys(concat!(
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/en/directory.ftl")
+        ));
         for k in &fr {
             assert!(en.contains(k), "{k} is missing in English");
         }
@@ -97,7 +111,13 @@ mod tests {
     #[test]
     fn plurals_follow_the_language() {
         let t = T(Lang::En);
-        assert_eq!(t.ta("error-too-many-attempts-detail", &[("minutes", "1".into())]), "Too many failed attempts. Try again in 1 minute.");
-        assert_eq!(t.ta("error-too-many-attempts-detail", &[("minutes", "5".into())]), "Too many failed attempts. Try again in 5 minutes.");
+        assert_eq!(
+            t.ta("error-too-many-attempts-detail", &[("minutes", "1".into())]),
+            "Too many failed attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            t.ta("error-too-many-attempts-detail", &[("minutes", "5".into())]),
+            "Too many failed attempts. Try again in 5 minutes."
+        );
     }
 }

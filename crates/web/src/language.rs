@@ -20,7 +20,10 @@ struct LanguageForm {
 
 /// A same-site path to go back to, from the Referer header.
 fn back_path(headers: &HeaderMap) -> String {
-    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("/");
+    let referer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("/");
     let path = match referer.find("://") {
         Some(i) => {
             let rest = &referer[i + 3..];
@@ -46,12 +49,21 @@ async fn switch(
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<LanguageForm>,
 ) -> AppResult<impl IntoResponse> {
-    let lang = Lang::parse(&form.lang).ok_or_else(|| relais_core::Error::invalid("lang", "error-language-unknown"))?;
+    let lang = Lang::parse(&form.lang)
+        .ok_or_else(|| relais_core::Error::invalid("lang", "error-language-unknown"))?;
     if let Some(p) = &ctx.principal {
         state.identity.set_language(p.person_id, lang).await?;
     }
-    let c = cookie(&state, LANG_COOKIE, lang.code().to_string(), Some(365 * 24 * 3600));
-    Ok(([(header::SET_COOKIE, c.to_string())], Redirect::to(&back_path(&headers))))
+    let c = cookie(
+        &state,
+        LANG_COOKIE,
+        lang.code().to_string(),
+        Some(365 * 24 * 3600),
+    );
+    Ok((
+        [(header::SET_COOKIE, c.to_string())],
+        Redirect::to(&back_path(&headers)),
+    ))
 }
 
 pub fn router() -> Router<AppState> {

@@ -83,3 +83,10 @@ impl PageCtx {
         self.t.t(key)
     }
 }
+
+/// Renders a page template, an internal error if the template fails.
+pub fn render(t: &impl askama::Template) -> Result<axum::response::Html<String>, crate::AppError> {
+    t.render()
+        .map(axum::response::Html)
+        .map_err(|e| crate::AppError::Domain(relais_core::Error::internal(e)))
+}

@@ -74,11 +74,18 @@ impl Default for WebConfig {
 #[async_trait::async_trait]
 pub trait Identity: Send + Sync + 'static {
     /// The principal of a signed-in person, `None` if their account is gone or disabled.
-    async fn principal(&self, person: relais_core::PersonId) -> relais_core::Result<Option<Principal>>;
+    async fn principal(
+        &self,
+        person: relais_core::PersonId,
+    ) -> relais_core::Result<Option<Principal>>;
     /// The principal behind a bearer token, `None` if unknown, expired or revoked.
     async fn principal_for_token(&self, token: &str) -> relais_core::Result<Option<Principal>>;
     /// Keeps a person's choice of language.
-    async fn set_language(&self, person: relais_core::PersonId, lang: relais_core::Lang) -> relais_core::Result<()>;
+    async fn set_language(
+        &self,
+        person: relais_core::PersonId,
+        lang: relais_core::Lang,
+    ) -> relais_core::Result<()>;
 }
 
 #[derive(Clone)]
@@ -131,7 +138,10 @@ pub fn app(
         .merge(api::router())
         .merge(language::router())
         .fallback(error::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::middleware,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -45,12 +45,13 @@ pub async fn start(state: &AppState, person: PersonId) -> relais_core::Result<Co
 
 pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<Lookup> {
     let id = hash_token(token);
-    let row: Option<(i64, i64, i64)> =
-        sqlx::query_as("SELECT person_id, last_seen_at, expires_at FROM web_sessions WHERE id = $1")
-            .bind(&id)
-            .fetch_optional(state.db.pool())
-            .await
-            .db()?;
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT person_id, last_seen_at, expires_at FROM web_sessions WHERE id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(state.db.pool())
+    .await
+    .db()?;
     let Some((person, last_seen, expires)) = row else {
         return Ok(Lookup::Unknown);
     };

@@ -1,0 +1,124 @@
+//! Building a query whose shape depends on input (optional filters, lists)
+//! with `$n` placeholders that both backends accept, binding values in order.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::{Query, QueryAs};
+use sqlx::{Any, AssertSqlSafe, FromRow};
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SqlBuf {
+    sql: String,
+    values: Vec<Value>,
+}
+
+impl SqlBuf {
+    pub fn new(sql: &str) -> Self {
+        SqlBuf {
+            sql: sql.to_string(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Appends SQL text written by the programmer (never input).
+    pub fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Appends a placeholder bound to `v`.
+    pub fn bind(&mut self, v: impl Into<Value>) -> &mut Self {
+        self.values.push(v.into());
+        self.sql.push_str(&format!("${}", self.values.len()));
+        self
+    }
+
+    /// Appends `(p1, p2, …)` bound to `vs`; `(NULL)` when empty, which matches nothing.
+    pub fn bind_list<V: Into<Value>>(&mut self, vs: impl IntoIterator<Item = V>) -> &mut Self {
+        self.sql.push('(');
+        let mut first = true;
+        for v in vs {
+            if !first {
+                self.sql.push_str(", ");
+            }
+            first = false;
+            self.bind(v);
+        }
+        if first {
+            self.sql.push_str("NULL");
+        }
+        self.sql.push(')');
+        self
+    }
+
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    pub fn query(&self) -> Query<'static, Any, AnyArguments> {
+        let mut q = sqlx::query(AssertSqlSafe(self.sql.clone()));
+        for v in &self.values {
+            q = match v {
+                Value::Int(i) => q.bind(*i),
+                Value::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }
+
+    pub fn query_as<T>(&self) -> QueryAs<'static, Any, T, AnyArguments>
+    where
+        T: for<'r> FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as(AssertSqlSafe(self.sql.clone()));
+        for v in &self.values {
+            q = match v {
+                Value::Int(i) => q.bind(*i),
+                Value::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_placeholders_in_order() {
+        let mut b = SqlBuf::new("SELECT 1 WHERE a = ");
+        b.bind(1)
+            .push(" AND b IN ")
+            .bind_list(["x", "y"])
+            .push(" AND c IN ")
+            .bind_list(Vec::<i64>::new());
+        assert_eq!(
+            b.sql(),
+            "SELECT 1 WHERE a = $1 AND b IN ($2, $3) AND c IN (NULL)"
+        );
+    }
+}

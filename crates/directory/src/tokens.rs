@@ -1,0 +1,156 @@
+//! API tokens for machines and scripts. A token is shown once; only its
+//! SHA-256 is kept. It acts as the person it belongs to, with their roles,
+//! until it expires or is revoked.
+
+use relais_core::{Clock, Error, PersonId, Result, Timestamp, TokenId};
+use relais_db::audit::{self, Actor};
+use relais_db::{Db, DbResultExt};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub const PREFIX: &str = "rls_";
+pub const MAX_DAYS: i64 = 3650;
+
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub id: TokenId,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// Creates a token for `person` valid `days` days; returns its id and the token itself.
+pub async fn create(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: Actor,
+    person: PersonId,
+    label: &str,
+    days: i64,
+) -> Result<(TokenId, String)> {
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(Error::invalid("expires", "error-token-days"));
+    }
+    let token = format!("{PREFIX}{}", relais_web::ctx::random_token());
+    let now = clock.now();
+    let mut tx = db.begin().await.db()?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO api_tokens (person_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id",
+    )
+    .bind(person.0)
+    .bind(hash(&token))
+    .bind(label)
+    .bind(now.0)
+    .bind(now.plus_secs(days * 86_400).0)
+    .fetch_one(&mut *tx)
+    .await
+    .db()?;
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "token.create",
+        &format!("token:{id}"),
+        serde_json::json!({ "person": person.0, "days": days, "label": label }),
+    )
+    .await
+    .db()?;
+    tx.commit().await.db()?;
+    Ok((TokenId(id), token))
+}
+
+/// Revokes one of `person`'s tokens.
+pub async fn revoke(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: Actor,
+    person: PersonId,
+    id: TokenId,
+) -> Result<()> {
+    let now = clock.now();
+    let mut tx = db.begin().await.db()?;
+    let res = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL")
+        .bind(now.0)
+        .bind(id.0)
+        .bind(person.0)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+    if res.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        now,
+        actor,
+        "token.revoke",
+        &format!("token:{id}"),
+        serde_json::json!({ "person": person.0 }),
+    )
+    .await
+    .db()?;
+    tx.commit().await.db()?;
+    Ok(())
+}
+
+pub async fn list(db: &Db, person: PersonId) -> Result<Vec<TokenInfo>> {
+    let rows: Vec<(i64, String, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, label, created_at, expires_at, revoked_at, last_used_at FROM api_tokens
+         WHERE person_id = $1 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(person.0)
+    .fetch_all(db.pool())
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, label, c, e, r, u)| TokenInfo {
+            id: TokenId(id),
+            label,
+            created_at: Timestamp(c),
+            expires_at: Timestamp(e),
+            revoked_at: r.map(Timestamp),
+            last_used_at: u.map(Timestamp),
+        })
+        .collect())
+}
+
+/// The person and token id behind a live token.
+pub async fn resolve(
+    db: &Db,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<Option<(PersonId, TokenId)>> {
+    if !token.starts_with(PREFIX) {
+        return Ok(None);
+    }
+    let now = clock.now();
+    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, person_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(hash(token))
+    .bind(now.0)
+    .fetch_optional(db.pool())
+    .await
+    .db()?;
+    let Some((id, person, last_used)) = row else {
+        return Ok(None);
+    };
+    // Written at most once a minute, to spare a write per call.
+    if last_used.is_none_or(|t| now.0 - t > 60_000_000) {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now.0)
+            .bind(id)
+            .execute(db.pool())
+            .await
+            .db()?;
+    }
+    Ok(Some((PersonId(person), TokenId(id))))
+}
