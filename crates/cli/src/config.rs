@@ -126,7 +126,7 @@ impl Config {
         }
         let smtp_url = env("RELAIS_SMTP_URL").or(file.smtp_url);
         if let Some(url) = &smtp_url {
-            relais_mail::Transport::smtp(url).map_err(|e| format!("smtp_url: {e}"))?;
+            relais_mail::check_smtp_url(url).map_err(|e| format!("smtp_url: {e}"))?;
         }
         let mail_from = env("RELAIS_MAIL_FROM")
             .or(file.mail_from)

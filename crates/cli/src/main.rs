@@ -176,8 +176,28 @@ fn progress_bar(what: &str) -> ProgressBar {
     bar
 }
 
+/// The operator's language, from the locale (`LANG=fr_FR.UTF-8` → French); English otherwise.
+fn cli_lang() -> relais_core::Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .and_then(|v| relais_core::Lang::parse(&v))
+        .unwrap_or(relais_core::Lang::En)
+}
+
+/// A domain error as a sentence in the operator's language.
+fn explain(e: &relais_core::Error) -> String {
+    let t = relais_web::T(cli_lang());
+    match e {
+        relais_core::Error::Invalid { msg, .. } | relais_core::Error::Conflict { msg, .. } => {
+            t.msg(msg)
+        }
+        other => other.to_string(),
+    }
+}
+
 fn print_report(report: &ImportReport) {
-    let t = relais_web::T(relais_core::Lang::En);
+    let t = relais_web::T(cli_lang());
     for e in &report.errors {
         let field = e.field.map(|f| format!(" [{f}]")).unwrap_or_default();
         eprintln!("line {}{field}: {}", e.line, t.msg(&e.msg));
@@ -314,7 +334,7 @@ async fn main() -> anyhow::Result<()> {
                 grants.push(
                     accounts::parse_grant(&db, r)
                         .await
-                        .map_err(|e| anyhow::anyhow!("--role {r}: {e}"))?,
+                        .map_err(|e| anyhow::anyhow!("--role {r}: {}", explain(&e)))?,
                 );
             }
             if std::io::stdin().is_terminal() {
@@ -323,17 +343,11 @@ async fn main() -> anyhow::Result<()> {
             let mut input = String::new();
             std::io::stdin().read_to_string(&mut input)?;
             let password = input.lines().next().unwrap_or("");
-            let password = NewPassword::parse(password).map_err(|e| {
-                anyhow::anyhow!(
-                    "password: {}",
-                    relais_web::T(relais_core::Lang::En).msg(&match e {
-                        relais_core::Error::Invalid { msg, .. } => msg,
-                        other =>
-                            relais_core::Msg::new("error-internal-detail").arg("detail", other),
-                    })
-                )
-            })?;
-            let person = accounts::create_user(&db, &clock, &email, &grants, &password).await?;
+            let password = NewPassword::parse(password)
+                .map_err(|e| anyhow::anyhow!("password: {}", explain(&e)))?;
+            let person = accounts::create_user(&db, &clock, &email, &grants, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", explain(&e)))?;
             println!("account ready for {email} (person {person})");
         }
         Command::Admin {
@@ -354,7 +368,7 @@ async fn main() -> anyhow::Result<()> {
             let (_, token) =
                 tokens::create(&db, clock.as_ref(), Actor::SYSTEM, person, &label, expires)
                     .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    .map_err(|e| anyhow::anyhow!("{}", explain(&e)))?;
             println!("{token}");
         }
         Command::Backup { file } => {

@@ -164,7 +164,13 @@ pub async fn restore(cfg: &Config, source: &Path) -> anyhow::Result<()> {
     if !source.is_file() {
         bail!("{} is not a file", source.display());
     }
-    // The backup must be a Relais database.
+    // The backup must be a Relais database: first the SQLite header, then the migrations table.
+    let mut magic = [0u8; 16];
+    let read =
+        std::fs::File::open(source).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic));
+    if read.is_err() || &magic != b"SQLite format 3\0" {
+        bail!("{} is not a SQLite database", source.display());
+    }
     let check = Db::connect(&relais_db::DatabaseUrl::new(format!(
         "sqlite://{}?mode=ro",
         source.display()

@@ -71,6 +71,13 @@ impl std::fmt::Debug for Transport {
     }
 }
 
+/// Checks an SMTP URL without connecting (and without a runtime).
+pub fn check_smtp_url(url: &str) -> Result<(), String> {
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map(|_| ())
+        .map_err(|e| format!("bad SMTP URL: {e}"))
+}
+
 impl Transport {
     /// `smtp://host:port` (plain), `smtp://…?tls=required`, `smtps://…`, with
     /// optional `user:password@`; see lettre's `from_url`.

@@ -106,16 +106,22 @@ impl IntoResponse for AppError {
     }
 }
 
+/// Marks a response a handler wants sent as it is (a plain-text probe answer).
+#[derive(Clone, Copy)]
+pub struct AsIs;
+
 /// Did Relais itself render this response (as opposed to an axum rejection)?
 pub fn is_rendered(resp: &Response) -> bool {
-    resp.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.starts_with("text/html")
-                || ct.starts_with("application/problem+json")
-                || ct.starts_with("application/json")
-        })
+    resp.extensions().get::<AsIs>().is_some()
+        || resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                ct.starts_with("text/html")
+                    || ct.starts_with("application/problem+json")
+                    || ct.starts_with("application/json")
+            })
 }
 
 pub async fn not_found() -> AppError {

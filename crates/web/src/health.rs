@@ -53,11 +53,14 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
     };
-    (
+    let mut resp = (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         body,
     )
+        .into_response();
+    resp.extensions_mut().insert(crate::error::AsIs);
+    resp
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {

@@ -321,6 +321,8 @@ fn manager_cycles(rows: &[Row], bad: &HashSet<u64>, current: &[Current]) -> Vec<
         .collect();
     for r in rows.iter().filter(|r| !bad.contains(&r.line)) {
         match &r.manager {
+            // Being one's own manager is reported on its own, not as a cycle.
+            Some(m) if *m == r.number => manager_of.remove(r.number.as_str()),
             Some(m) => manager_of.insert(r.number.as_str(), m.as_str()),
             None => manager_of.remove(r.number.as_str()),
         };

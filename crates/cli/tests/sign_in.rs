@@ -1,0 +1,229 @@
+//! Signing in and out, sessions that expire, throttling, CSRF, languages.
+
+mod support;
+
+use axum::http::StatusCode;
+use support::{PASSWORD, TestApp};
+
+#[tokio::test]
+async fn an_agent_signs_in_sees_home_and_signs_out() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    let r = app.get("/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.location().starts_with("/login?next=%2F"),
+        "{}",
+        r.location()
+    );
+
+    let r = app.sign_in("agent@x.test", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/");
+    let session = app
+        .cookies
+        .get("relais_session")
+        .cloned()
+        .expect("session cookie");
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Loïc Martin"));
+    assert_eq!(home.html_lang(), Some("fr"));
+    assert!(home.body.contains("Se déconnecter"));
+
+    let r = app.post_form("/logout", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login");
+    assert_eq!(app.get("/").await.status, StatusCode::SEE_OTHER);
+    // The old cookie is worthless now: the session is gone from the database.
+    app.cookies.insert("relais_session".into(), session);
+    assert_eq!(app.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT COUNT(*) FROM web_sessions").await, 0);
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_lax() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    let r = app.sign_in("agent@x.test", PASSWORD).await;
+    let set = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    let session = set
+        .iter()
+        .find(|c| c.starts_with("relais_session="))
+        .expect("session cookie set");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    // Only the SHA-256 of the cookie is stored.
+    let token = app.cookies["relais_session"].clone();
+    let (stored,): (String,) = sqlx::query_as("SELECT id FROM web_sessions")
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+    assert_eq!(stored, relais_web::session::hash_token(&token));
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_in_the_persons_language() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    let r = app.sign_in("agent@x.test", "not the password").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("role=\"alert\""));
+    assert!(r.body.contains("Adresse ou mot de passe incorrect."));
+    assert!(!app.cookies.contains_key("relais_session"));
+
+    app.accept_language = Some("en-GB,en;q=0.9".into());
+    let r = app.sign_in("agent@x.test", "not the password").await;
+    assert_eq!(r.html_lang(), Some("en"));
+    assert!(r.body.contains("Wrong email address or password."));
+    // An unknown address gets the very same answer.
+    let r = app.sign_in("nobody@x.test", "whatever it is").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Wrong email address or password."));
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_sign_in_for_a_while() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    for _ in 0..relais_directory::accounts::MAX_FAILURES {
+        assert_eq!(
+            app.sign_in("agent@x.test", "guess guess guess")
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let r = app.sign_in("agent@x.test", PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked even with the right password"
+    );
+    assert!(r.body.contains("Réessayez dans 15 minutes"), "{}", r.body);
+    app.clock
+        .advance_secs(relais_directory::accounts::LOCK_SECS + 1);
+    assert_eq!(
+        app.sign_in("agent@x.test", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_expires_and_the_login_page_says_so() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.sign_in("agent@x.test", PASSWORD).await;
+    app.clock.advance_secs(60 * 60);
+    assert_eq!(
+        app.get("/").await.status,
+        StatusCode::OK,
+        "an hour idle is fine"
+    );
+    app.clock.advance_secs(2 * 60 * 60 + 1);
+    let r = app.get("/me").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().contains("expired=1"), "{}", r.location());
+    assert!(r.location().contains("next=%2Fme"));
+    let login = app.get(r.location()).await;
+    assert!(login.body.contains("Votre session a expiré"));
+}
+
+#[tokio::test]
+async fn a_busy_session_still_ends_at_its_absolute_limit() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.sign_in("agent@x.test", PASSWORD).await;
+    for _ in 0..14 {
+        app.clock.advance_secs(55 * 60);
+        let _ = app.get("/").await;
+    }
+    // 14 × 55 minutes is past 12 hours: signed out although never idle for long.
+    assert_eq!(app.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn forms_without_the_right_csrf_token_are_refused() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let r = app.post_raw("/logout", "").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Formulaire expiré"));
+    let r = app
+        .post_raw("/logout", "_csrf=forged-token-forged-token-forged-token")
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Nothing happened: still signed in.
+    assert_eq!(app.get("/").await.status, StatusCode::OK);
+    // Same for sign-in itself: a forged login form is refused before any check.
+    app.cookies.remove("relais_session");
+    let r = app
+        .post_raw(
+            "/login",
+            "email=agent%40x.test&password=correct+horse+battery",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_language_follows_the_choice_then_the_browser() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.accept_language = Some("en".into());
+    assert_eq!(app.get("/login").await.html_lang(), Some("en"));
+    app.accept_language = None;
+    assert_eq!(app.get("/login").await.html_lang(), Some("fr"));
+
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let r = app.post_form("/language", &[("lang", "en")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let home = app.get("/").await;
+    assert_eq!(home.html_lang(), Some("en"));
+    assert!(home.body.contains("Sign out"));
+    // Kept on the profile: another browser signing in gets English too.
+    let mut other = TestApp {
+        cookies: Default::default(),
+        ..app
+    };
+    other.sign_in("agent@x.test", PASSWORD).await;
+    assert_eq!(other.get("/").await.html_lang(), Some("en"));
+    other.post_form("/language", &[("lang", "fr")]).await;
+    assert_eq!(other.get("/").await.html_lang(), Some("fr"));
+    let r = other.post_form("/language", &[("lang", "de")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_a_clear_page() {
+    let mut app = TestApp::new().await;
+    let big = format!("email={}", "a".repeat(2 * 1024 * 1024));
+    app.get("/login").await;
+    let r = app.post_raw("/login", &big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("Envoi trop volumineux"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn error_pages_are_localised_and_never_a_bare_500() {
+    let mut app = TestApp::new().await;
+    let r = app.get("/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Page introuvable"));
+    app.accept_language = Some("en".into());
+    let r = app.get("/no/such/page").await;
+    assert!(r.body.contains("Page not found"));
+    let r = app.api("GET", "/api/v1/nothing", None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.content_type(), "application/problem+json");
+    assert_eq!(r.json()["status"], 404);
+}
