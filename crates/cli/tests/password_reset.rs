@@ -27,7 +27,7 @@ async fn ask_reset(app: &mut TestApp, email: &str) -> String {
 
 #[tokio::test]
 async fn a_reset_link_works_once_and_ends_other_sessions() {
-    let mut app = TestApp::new().await;
+    let app = TestApp::new().await;
     app.account("agent@x.test", &[]).await;
     // Signed in elsewhere, on another device.
     let mut elsewhere = TestApp {

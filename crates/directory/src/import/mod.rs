@@ -181,6 +181,6 @@ impl Table {
     }
 }
 
-fn field<'a>(r: &'a csv::StringRecord, i: usize) -> &'a str {
+fn field(r: &csv::StringRecord, i: usize) -> &str {
     r.get(i).unwrap_or("")
 }

@@ -367,16 +367,16 @@ async fn ensure_teams(
     for row in rows {
         if let Some(team) = &row.team {
             let key = (units[&row.unit_code], team.clone());
-            if !teams.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = teams.entry(key) {
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO teams (unit_id, name) VALUES ($1, $2) RETURNING id",
                 )
-                .bind(key.0)
-                .bind(&key.1)
+                .bind(slot.key().0)
+                .bind(&slot.key().1)
                 .fetch_one(&mut **tx)
                 .await
                 .db()?;
-                teams.insert(key, id);
+                slot.insert(id);
             }
         }
     }
