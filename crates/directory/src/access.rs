@@ -3,6 +3,7 @@
 //! takes a `DirectoryView` cannot be called by someone not allowed to browse.
 
 use relais_core::{DelegationId, Error, Principal, Result, Role, Scope, UnitId};
+use relais_db::SqlBuf;
 
 /// The roles that may browse the directory, each within its scope.
 pub const BROWSING_ROLES: [Role; 6] = [
@@ -56,6 +57,17 @@ impl DirectoryView {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Appends ` AND …` keeping rows whose unit (aliased `u`) is within these scopes.
+    pub fn restrict(&self, sql: &mut SqlBuf) {
+        if !self.everywhere() {
+            sql.push(" AND (u.delegation_id IN ")
+                .bind_list(self.delegations())
+                .push(" OR u.id IN ")
+                .bind_list(self.units())
+                .push(")");
+        }
     }
 
     pub fn covers(&self, unit: UnitId, delegation: DelegationId) -> bool {

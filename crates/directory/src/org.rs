@@ -98,16 +98,6 @@ pub struct UnitFilter {
     pub delegation: Option<DelegationId>,
 }
 
-fn scope_filter(sql: &mut SqlBuf, view: &DirectoryView) {
-    if !view.everywhere() {
-        sql.push(" AND (u.delegation_id IN ")
-            .bind_list(view.delegations())
-            .push(" OR u.id IN ")
-            .bind_list(view.units())
-            .push(")");
-    }
-}
-
 type UnitRow = (i64, String, String, i64, String, String, i64);
 
 pub async fn units(
@@ -118,7 +108,7 @@ pub async fn units(
 ) -> Result<Page<Unit>> {
     let filtered = |sql: &mut SqlBuf| {
         sql.push(" WHERE 1 = 1");
-        scope_filter(sql, view);
+        view.restrict(sql);
         if let Some(d) = filter.delegation {
             sql.push(" AND u.delegation_id = ").bind(d.0);
         }

@@ -127,13 +127,7 @@ pub async fn search(
 ) -> Result<Page<PersonSummary>> {
     let filtered = |sql: &mut SqlBuf| {
         sql.push(" WHERE 1 = 1");
-        if !view.everywhere() {
-            sql.push(" AND (u.delegation_id IN ")
-                .bind_list(view.delegations())
-                .push(" OR u.id IN ")
-                .bind_list(view.units())
-                .push(")");
-        }
+        view.restrict(sql);
         if let Some(u) = filter.unit {
             sql.push(" AND p.unit_id = ").bind(u.0);
         }
