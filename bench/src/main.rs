@@ -23,7 +23,11 @@ fn main() -> ExitCode {
                 eprintln!("cannot write into {}: {e}", dir.display());
                 return ExitCode::FAILURE;
             }
-            println!("wrote {}/units.csv and {}/people.csv ({people} people)", dir.display(), dir.display());
+            println!(
+                "wrote {}/units.csv and {}/people.csv ({people} people)",
+                dir.display(),
+                dir.display()
+            );
             ExitCode::SUCCESS
         }
         _ => {
