@@ -80,6 +80,6 @@ impl relais_web::Identity for DirectoryIdentity {
     }
 
     async fn set_language(&self, person: PersonId, lang: Lang) -> Result<()> {
-        crate::people::set_language(&self.db, person, lang).await
+        crate::people::set_language(&self.db, self.clock.as_ref(), person, lang).await
     }
 }

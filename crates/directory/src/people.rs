@@ -285,13 +285,30 @@ pub async fn get(db: &Db, viewer: &Principal, id: PersonId) -> Result<PersonDeta
     })
 }
 
-/// Keeps a person's language.
-pub async fn set_language(db: &Db, person: PersonId, lang: Lang) -> Result<()> {
+/// Keeps a person's language (a change they make, so it is audited).
+pub async fn set_language(
+    db: &Db,
+    clock: &dyn relais_core::Clock,
+    person: PersonId,
+    lang: Lang,
+) -> Result<()> {
+    let mut tx = db.begin().await.db()?;
     sqlx::query("UPDATE people SET language = $1 WHERE id = $2")
         .bind(lang.code())
         .bind(person.0)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await
         .db()?;
+    relais_db::audit::record(
+        &mut tx,
+        clock.now(),
+        relais_db::audit::Actor::person(person),
+        "person.set_language",
+        &format!("person:{person}"),
+        serde_json::json!({ "language": lang.code() }),
+    )
+    .await
+    .db()?;
+    tx.commit().await.db()?;
     Ok(())
 }
