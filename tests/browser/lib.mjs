@@ -36,9 +36,12 @@ export const DEMO = {
   agent: {
     email: 'agent@demo.relais.test',
     password: 'relais-demo',
-    // The demo agent's display name, checked on the home page when known.
-    // Set it here (or with RELAIS_DEMO_AGENT_NAME) once the demo data is fixed.
-    name: process.env.RELAIS_DEMO_AGENT_NAME || null,
+    // The demo agent's display name, shown on the home page. The demo
+    // institute is generated from a fixed seed (relais_directory::demo::SEED),
+    // so the name is stable; change it here (or override it with
+    // RELAIS_DEMO_AGENT_NAME, or set that to "" to skip the check) if the
+    // generator changes.
+    name: process.env.RELAIS_DEMO_AGENT_NAME ?? 'Sylvie Bouchard',
   },
   admin: {
     email: 'admin@demo.relais.test',
