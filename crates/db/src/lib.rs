@@ -32,6 +32,25 @@ pub enum Backend {
     Postgres,
 }
 
+/// Ends a write transaction according to `result`: commit on success, an
+/// explicit rollback on error. Never leave an error path to `Drop`: a dropped
+/// transaction's rollback waits for the connection's next use, and until then
+/// its row locks (a session's seats, say) stay held.
+pub async fn finish<T>(tx: Tx, result: relais_core::Result<T>) -> relais_core::Result<T> {
+    match result {
+        Ok(v) => {
+            tx.commit().await.map_err(relais_core::Error::internal)?;
+            Ok(v)
+        }
+        Err(e) => {
+            if let Err(rollback) = tx.rollback().await {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
 /// A database URL, whose password is never printed.
 #[derive(Clone)]
 pub struct DatabaseUrl(String);

@@ -120,31 +120,34 @@ async fn record_failure(
     };
     let locked_until = (failures >= MAX_FAILURES).then(|| now.plus_secs(LOCK_SECS).0);
     let mut tx = db.begin().await.db()?;
-    sqlx::query(
-        "INSERT INTO sign_in_failures (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (key) DO UPDATE SET failures = $2, window_start = $3, locked_until = $4",
-    )
-    .bind(key)
-    .bind(failures)
-    .bind(window_start)
-    .bind(locked_until)
-    .execute(&mut *tx)
-    .await
-    .db()?;
-    if locked_until.is_some() {
-        audit::record(
-            &mut tx,
-            now,
-            Actor::SYSTEM,
-            "account.sign_in_locked",
-            &format!("email:{key}"),
-            serde_json::json!({ "failures": failures }),
+    let result = async {
+        sqlx::query(
+            "INSERT INTO sign_in_failures (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO UPDATE SET failures = $2, window_start = $3, locked_until = $4",
         )
+        .bind(key)
+        .bind(failures)
+        .bind(window_start)
+        .bind(locked_until)
+        .execute(&mut *tx)
         .await
         .db()?;
+        if locked_until.is_some() {
+            audit::record(
+                &mut tx,
+                now,
+                Actor::SYSTEM,
+                "account.sign_in_locked",
+                &format!("email:{key}"),
+                serde_json::json!({ "failures": failures }),
+            )
+            .await
+            .db()?;
+        }
+        Ok(())
     }
-    tx.commit().await.db()?;
-    Ok(())
+    .await;
+    relais_db::finish(tx, result).await
 }
 
 /// Parses `ROLE[:SCOPE]` where SCOPE is `institute`, `delegation:CODE` or `unit:CODE`.
@@ -255,52 +258,55 @@ pub async fn create_user(
     let hash = hash_password(password)?;
     let now = clock.now();
     let mut tx = db.begin().await.db()?;
-    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM people WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&mut *tx)
+    let result = async {
+        let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM people WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .db()?;
+        let person = match existing {
+            Some((id,)) => PersonId(id),
+            None => {
+                let local = email.as_str().split('@').next().unwrap_or("admin");
+                let number = format!(
+                    "LOCAL-{}",
+                    &hex::encode(Sha256::digest(email.as_str().as_bytes()))[..10]
+                )
+                .to_uppercase();
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO people (employee_number, email, first_name, last_name, search_key, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                )
+                .bind(&number)
+                .bind(email.as_str())
+                .bind(local)
+                .bind("")
+                .bind(crate::people::search_key(local, "", email.as_str(), &number, ""))
+                .bind(now.0)
+                .fetch_one(&mut *tx)
+                .await
+                .on_unique("email", "error-email-taken")?;
+                PersonId(id)
+            }
+        };
+        set_password(&mut tx, now, person, &hash).await?;
+        audit::record(
+            &mut tx,
+            now,
+            Actor::SYSTEM,
+            "account.create",
+            &format!("person:{person}"),
+            serde_json::json!({ "email": email.as_str() }),
+        )
         .await
         .db()?;
-    let person = match existing {
-        Some((id,)) => PersonId(id),
-        None => {
-            let local = email.as_str().split('@').next().unwrap_or("admin");
-            let number = format!(
-                "LOCAL-{}",
-                &hex::encode(Sha256::digest(email.as_str().as_bytes()))[..10]
-            )
-            .to_uppercase();
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO people (employee_number, email, first_name, last_name, search_key, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-            )
-            .bind(&number)
-            .bind(email.as_str())
-            .bind(local)
-            .bind("")
-            .bind(crate::people::search_key(local, "", email.as_str(), &number, ""))
-            .bind(now.0)
-            .fetch_one(&mut *tx)
-            .await
-            .on_unique("email", "error-email-taken")?;
-            PersonId(id)
+        for g in grants {
+            grant(&mut tx, now, Actor::SYSTEM, person, *g).await?;
         }
-    };
-    set_password(&mut tx, now, person, &hash).await?;
-    audit::record(
-        &mut tx,
-        now,
-        Actor::SYSTEM,
-        "account.create",
-        &format!("person:{person}"),
-        serde_json::json!({ "email": email.as_str() }),
-    )
-    .await
-    .db()?;
-    for g in grants {
-        grant(&mut tx, now, Actor::SYSTEM, person, *g).await?;
+        Ok(person)
     }
-    tx.commit().await.db()?;
-    Ok(person)
+    .await;
+    relais_db::finish(tx, result).await
 }
 
 fn token_hash(token: &str) -> String {
@@ -351,38 +357,42 @@ pub async fn request_reset(
         )
     };
     let mut tx = db.begin().await.db()?;
-    sqlx::query("INSERT INTO password_resets (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(id)
-        .bind(now.0)
-        .bind(now.plus_secs(RESET_TTL_SECS).0)
-        .execute(&mut *tx)
+    let result = async {
+        sqlx::query("INSERT INTO password_resets (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash(&token))
+            .bind(id)
+            .bind(now.0)
+            .bind(now.plus_secs(RESET_TTL_SECS).0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        let mail = OutgoingMail {
+            to: email.as_str().to_string(),
+            to_name: Some(format!("{first} {last}")),
+            subject,
+            text,
+            html: None,
+            message_id: relais_mail::message_id(
+                &format!("password-reset:{}", token_hash(&token)),
+                mail_domain,
+            ),
+            calendar: None,
+        };
+        relais_mail::enqueue(&mut tx, now, &mail).await.db()?;
+        audit::record(
+            &mut tx,
+            now,
+            Actor::person(PersonId(id)),
+            "account.reset_requested",
+            &format!("person:{id}"),
+            serde_json::json!({}),
+        )
         .await
         .db()?;
-    let mail = OutgoingMail {
-        to: email.as_str().to_string(),
-        to_name: Some(format!("{first} {last}")),
-        subject,
-        text,
-        html: None,
-        message_id: relais_mail::message_id(
-            &format!("password-reset:{}", token_hash(&token)),
-            mail_domain,
-        ),
-    };
-    relais_mail::enqueue(&mut tx, now, &mail).await.db()?;
-    audit::record(
-        &mut tx,
-        now,
-        Actor::person(PersonId(id)),
-        "account.reset_requested",
-        &format!("person:{id}"),
-        serde_json::json!({}),
-    )
-    .await
-    .db()?;
-    tx.commit().await.db()?;
-    Ok(())
+        Ok(())
+    }
+    .await;
+    relais_db::finish(tx, result).await
 }
 
 fn bad_link() -> Error {
@@ -417,29 +427,32 @@ pub async fn reset_password(
     let hash = hash_password(password)?;
     let now = clock.now();
     let mut tx = db.begin().await.db()?;
-    // Spending the link first, conditionally, makes a second use fail even when two race.
-    let spent: Option<(i64,)> = sqlx::query_as(
-        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
-         RETURNING person_id",
-    )
-    .bind(now.0)
-    .bind(token_hash(token))
-    .fetch_optional(&mut *tx)
-    .await
-    .db()?;
-    let person = PersonId(spent.ok_or_else(bad_link)?.0);
-    set_password(&mut tx, now, person, &hash).await?;
-    relais_web::session::end_all(&mut tx, person).await.db()?;
-    audit::record(
-        &mut tx,
-        now,
-        Actor::person(person),
-        "account.password_reset",
-        &format!("person:{person}"),
-        serde_json::json!({}),
-    )
-    .await
-    .db()?;
-    tx.commit().await.db()?;
-    Ok(person)
+    let result = async {
+        // Spending the link first, conditionally, makes a second use fail even when two race.
+        let spent: Option<(i64,)> = sqlx::query_as(
+            "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+             RETURNING person_id",
+        )
+        .bind(now.0)
+        .bind(token_hash(token))
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        let person = PersonId(spent.ok_or_else(bad_link)?.0);
+        set_password(&mut tx, now, person, &hash).await?;
+        relais_web::session::end_all(&mut tx, person).await.db()?;
+        audit::record(
+            &mut tx,
+            now,
+            Actor::person(person),
+            "account.password_reset",
+            &format!("person:{person}"),
+            serde_json::json!({}),
+        )
+        .await
+        .db()?;
+        Ok(person)
+    }
+    .await;
+    relais_db::finish(tx, result).await
 }

@@ -293,22 +293,100 @@ pub async fn set_language(
     lang: Lang,
 ) -> Result<()> {
     let mut tx = db.begin().await.db()?;
-    sqlx::query("UPDATE people SET language = $1 WHERE id = $2")
-        .bind(lang.code())
-        .bind(person.0)
-        .execute(&mut *tx)
+    let result = async {
+        sqlx::query("UPDATE people SET language = $1 WHERE id = $2")
+            .bind(lang.code())
+            .bind(person.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        relais_db::audit::record(
+            &mut tx,
+            clock.now(),
+            relais_db::audit::Actor::person(person),
+            "person.set_language",
+            &format!("person:{person}"),
+            serde_json::json!({ "language": lang.code() }),
+        )
         .await
         .db()?;
-    relais_db::audit::record(
-        &mut tx,
-        clock.now(),
-        relais_db::audit::Actor::person(person),
-        "person.set_language",
-        &format!("person:{person}"),
-        serde_json::json!({ "language": lang.code() }),
-    )
-    .await
-    .db()?;
-    tx.commit().await.db()?;
-    Ok(())
+        Ok(())
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
+/// What other features may know of a person: enough to write to them, to
+/// decide who may register for what, and who approves their requests.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonBrief {
+    #[schema(value_type = i64)]
+    pub id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub language: Option<String>,
+    #[schema(value_type = Option<i64>)]
+    pub unit_id: Option<UnitId>,
+    pub unit_code: Option<String>,
+    #[schema(value_type = Option<i64>)]
+    pub delegation_id: Option<DelegationId>,
+    pub delegation_name: Option<String>,
+    #[schema(value_type = Option<i64>)]
+    pub manager_id: Option<PersonId>,
+    /// Supervises at least one PhD student.
+    pub supervises_phd: bool,
+    /// Has at least one direct report.
+    pub manages: bool,
+}
+
+type BriefRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    i64,
+    i64,
+);
+
+/// Briefs of these people, in no particular order; unknown ids are left out.
+pub async fn briefs(db: &Db, ids: &[PersonId]) -> Result<Vec<PersonBrief>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut all = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut sql = SqlBuf::new(
+            "SELECT p.id, p.first_name, p.last_name, p.email, p.language, u.id, u.code, d.id, d.name, p.manager_id,
+                    (SELECT COUNT(*) FROM people s WHERE s.phd_supervisor_id = p.id),
+                    (SELECT COUNT(*) FROM people r WHERE r.manager_id = p.id)
+             FROM people p LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN delegations d ON d.id = u.delegation_id
+             WHERE p.id IN ",
+        );
+        sql.bind_list(chunk.iter().map(|p| p.0));
+        let rows: Vec<BriefRow> = sql.query_as().fetch_all(db.pool()).await.db()?;
+        all.extend(rows.into_iter().map(|r| PersonBrief {
+            id: PersonId(r.0),
+            name: format!("{} {}", r.1, r.2).trim().to_string(),
+            email: r.3,
+            language: r.4,
+            unit_id: r.5.map(UnitId),
+            unit_code: r.6,
+            delegation_id: r.7.map(DelegationId),
+            delegation_name: r.8,
+            manager_id: r.9.map(PersonId),
+            supervises_phd: r.10 > 0,
+            manages: r.11 > 0,
+        }));
+    }
+    Ok(all)
+}
+
+pub async fn brief(db: &Db, id: PersonId) -> Result<PersonBrief> {
+    briefs(db, &[id]).await?.pop().ok_or(Error::NotFound)
 }

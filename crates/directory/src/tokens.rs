@@ -40,30 +40,33 @@ pub async fn create(
     let token = format!("{PREFIX}{}", relais_web::ctx::random_token());
     let now = clock.now();
     let mut tx = db.begin().await.db()?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO api_tokens (person_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id",
-    )
-    .bind(person.0)
-    .bind(hash(&token))
-    .bind(label)
-    .bind(now.0)
-    .bind(now.plus_secs(days * 86_400).0)
-    .fetch_one(&mut *tx)
-    .await
-    .db()?;
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        "token.create",
-        &format!("token:{id}"),
-        serde_json::json!({ "person": person.0, "days": days, "label": label }),
-    )
-    .await
-    .db()?;
-    tx.commit().await.db()?;
-    Ok((TokenId(id), token))
+    let result = async {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO api_tokens (person_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
+        )
+        .bind(person.0)
+        .bind(hash(&token))
+        .bind(label)
+        .bind(now.0)
+        .bind(now.plus_secs(days * 86_400).0)
+        .fetch_one(&mut *tx)
+        .await
+        .db()?;
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "token.create",
+            &format!("token:{id}"),
+            serde_json::json!({ "person": person.0, "days": days, "label": label }),
+        )
+        .await
+        .db()?;
+        Ok((TokenId(id), token))
+    }
+    .await;
+    relais_db::finish(tx, result).await
 }
 
 /// Revokes one of `person`'s tokens.
@@ -76,28 +79,31 @@ pub async fn revoke(
 ) -> Result<()> {
     let now = clock.now();
     let mut tx = db.begin().await.db()?;
-    let res = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL")
-        .bind(now.0)
-        .bind(id.0)
-        .bind(person.0)
-        .execute(&mut *tx)
+    let result = async {
+        let res = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND person_id = $3 AND revoked_at IS NULL")
+            .bind(now.0)
+            .bind(id.0)
+            .bind(person.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        if res.rows_affected() == 0 {
+            return Err(Error::NotFound);
+        }
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "token.revoke",
+            &format!("token:{id}"),
+            serde_json::json!({ "person": person.0 }),
+        )
         .await
         .db()?;
-    if res.rows_affected() == 0 {
-        return Err(Error::NotFound);
+        Ok(())
     }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        "token.revoke",
-        &format!("token:{id}"),
-        serde_json::json!({ "person": person.0 }),
-    )
-    .await
-    .db()?;
-    tx.commit().await.db()?;
-    Ok(())
+    .await;
+    relais_db::finish(tx, result).await
 }
 
 pub async fn list(db: &Db, person: PersonId) -> Result<Vec<TokenInfo>> {

@@ -432,189 +432,193 @@ pub async fn import_people(
         current.iter().map(|c| (c.number.as_str(), c)).collect();
     let by_email: HashMap<&str, &Current> = current.iter().map(|c| (c.email.as_str(), c)).collect();
     let mut tx = db.begin().await.db()?;
-    let teams = ensure_teams(&mut tx, &rows, &units).await?;
+    let result: relais_core::Result<()> = async {
+        let teams = ensure_teams(&mut tx, &rows, &units).await?;
 
-    // Pass 1: insert new people and update changed fields, managers left for pass 2.
-    let mut ids: HashMap<String, i64> = current.iter().map(|c| (c.number.clone(), c.id)).collect();
-    let mut changed: HashSet<String> = HashSet::new();
-    let mut new_rows: Vec<&Row> = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let unit = units[&row.unit_code];
-        let team = row.team.as_ref().map(|t| teams[&(unit, t.clone())]);
-        let key = search_key(
-            &row.first,
-            &row.last,
-            &row.email,
-            &row.number,
-            &row.unit_code,
-        );
-        match by_number
-            .get(row.number.as_str())
-            .or_else(|| by_email.get(row.email.as_str()))
-        {
-            None => new_rows.push(row),
-            Some(cur) => {
-                let lang = row.lang.clone().or_else(|| cur.lang.clone());
-                let next = Current {
-                    number: row.number.clone(),
-                    email: row.email.clone(),
-                    first: row.first.clone(),
-                    last: row.last.clone(),
-                    unit: Some(unit),
-                    team,
-                    job: row.job.clone(),
-                    lang,
-                    ..(*cur).clone()
+        // Pass 1: insert new people and update changed fields, managers left for pass 2.
+        let mut ids: HashMap<String, i64> = current.iter().map(|c| (c.number.clone(), c.id)).collect();
+        let mut changed: HashSet<String> = HashSet::new();
+        let mut new_rows: Vec<&Row> = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let unit = units[&row.unit_code];
+            let team = row.team.as_ref().map(|t| teams[&(unit, t.clone())]);
+            let key = search_key(
+                &row.first,
+                &row.last,
+                &row.email,
+                &row.number,
+                &row.unit_code,
+            );
+            match by_number
+                .get(row.number.as_str())
+                .or_else(|| by_email.get(row.email.as_str()))
+            {
+                None => new_rows.push(row),
+                Some(cur) => {
+                    let lang = row.lang.clone().or_else(|| cur.lang.clone());
+                    let next = Current {
+                        number: row.number.clone(),
+                        email: row.email.clone(),
+                        first: row.first.clone(),
+                        last: row.last.clone(),
+                        unit: Some(unit),
+                        team,
+                        job: row.job.clone(),
+                        lang,
+                        ..(*cur).clone()
+                    };
+                    if next != **cur {
+                        sqlx::query(
+                            "UPDATE people SET employee_number = $1, email = $2, first_name = $3, last_name = $4, unit_id = $5,
+                             team_id = $6, job_category = $7, language = $8, search_key = $9, updated_at = $10 WHERE id = $11",
+                        )
+                        .bind(&next.number)
+                        .bind(&next.email)
+                        .bind(&next.first)
+                        .bind(&next.last)
+                        .bind(next.unit)
+                        .bind(next.team)
+                        .bind(&next.job)
+                        .bind(&next.lang)
+                        .bind(&key)
+                        .bind(now.0)
+                        .bind(cur.id)
+                        .execute(&mut *tx)
+                        .await
+                        .on_unique("email", "import-error-email-taken")?;
+                        changed.insert(row.number.clone());
+                    }
+                    ids.insert(row.number.clone(), cur.id);
+                }
+            }
+            if i % 500 == 0 {
+                progress(i as u64, total);
+            }
+        }
+        for chunk in new_rows.chunks(BATCH) {
+            let mut sql = SqlBuf::new(
+                "INSERT INTO people (employee_number, email, first_name, last_name, unit_id, team_id, job_category,
+                 language, search_key, created_at, updated_at) VALUES ",
+            );
+            for (j, row) in chunk.iter().enumerate() {
+                let unit = units[&row.unit_code];
+                sql.push(if j == 0 { "(" } else { ", (" })
+                    .bind(row.number.as_str())
+                    .push(", ")
+                    .bind(row.email.as_str())
+                    .push(", ")
+                    .bind(row.first.as_str())
+                    .push(", ")
+                    .bind(row.last.as_str())
+                    .push(", ")
+                    .bind(unit)
+                    .push(", ");
+                match &row.team {
+                    Some(t) => sql.bind(teams[&(unit, t.clone())]),
+                    None => sql.push("NULL"),
                 };
-                if next != **cur {
-                    sqlx::query(
-                        "UPDATE people SET employee_number = $1, email = $2, first_name = $3, last_name = $4, unit_id = $5,
-                         team_id = $6, job_category = $7, language = $8, search_key = $9, updated_at = $10 WHERE id = $11",
-                    )
-                    .bind(&next.number)
-                    .bind(&next.email)
-                    .bind(&next.first)
-                    .bind(&next.last)
-                    .bind(next.unit)
-                    .bind(next.team)
-                    .bind(&next.job)
-                    .bind(&next.lang)
-                    .bind(&key)
+                sql.push(", ");
+                match &row.job {
+                    Some(j) => sql.bind(j.as_str()),
+                    None => sql.push("NULL"),
+                };
+                sql.push(", ");
+                match &row.lang {
+                    Some(l) => sql.bind(l.as_str()),
+                    None => sql.push("NULL"),
+                };
+                sql.push(", ")
+                    .bind(search_key(
+                        &row.first,
+                        &row.last,
+                        &row.email,
+                        &row.number,
+                        &row.unit_code,
+                    ))
+                    .push(", ")
                     .bind(now.0)
-                    .bind(cur.id)
-                    .execute(&mut *tx)
-                    .await
-                    .on_unique("email", "import-error-email-taken")?;
+                    .push(", ")
+                    .bind(now.0)
+                    .push(")");
+            }
+            sql.push(" RETURNING id, employee_number");
+            let inserted: Vec<(i64, String)> = sql
+                .query_as()
+                .fetch_all(&mut *tx)
+                .await
+                .on_unique("email", "import-error-email-taken")?;
+            for (id, number) in inserted {
+                ids.insert(number, id);
+            }
+            report.created += chunk.len() as u64;
+        }
+        progress(rows.len() as u64, total);
+
+        // Pass 2: managers and supervisors, now that every person has an id.
+        let current_by_id: HashMap<i64, &Current> = current.iter().map(|c| (c.id, c)).collect();
+        let mut links: Vec<(i64, Option<i64>, Option<i64>)> = Vec::new();
+        for row in &rows {
+            let id = ids[&row.number];
+            let manager = row.manager.as_ref().map(|m| ids[m]);
+            let supervisor = row.supervisor.as_ref().map(|s| ids[s]);
+            let (old_manager, old_supervisor) = current_by_id
+                .get(&id)
+                .map(|c| (c.manager, c.supervisor))
+                .unwrap_or((None, None));
+            if (manager, supervisor) != (old_manager, old_supervisor) {
+                links.push((id, manager, supervisor));
+                if current_by_id.contains_key(&id) {
                     changed.insert(row.number.clone());
                 }
-                ids.insert(row.number.clone(), cur.id);
             }
         }
-        if i % 500 == 0 {
-            progress(i as u64, total);
-        }
-    }
-    for chunk in new_rows.chunks(BATCH) {
-        let mut sql = SqlBuf::new(
-            "INSERT INTO people (employee_number, email, first_name, last_name, unit_id, team_id, job_category,
-             language, search_key, created_at, updated_at) VALUES ",
-        );
-        for (j, row) in chunk.iter().enumerate() {
-            let unit = units[&row.unit_code];
-            sql.push(if j == 0 { "(" } else { ", (" })
-                .bind(row.number.as_str())
-                .push(", ")
-                .bind(row.email.as_str())
-                .push(", ")
-                .bind(row.first.as_str())
-                .push(", ")
-                .bind(row.last.as_str())
-                .push(", ")
-                .bind(unit)
-                .push(", ");
-            match &row.team {
-                Some(t) => sql.bind(teams[&(unit, t.clone())]),
-                None => sql.push("NULL"),
-            };
-            sql.push(", ");
-            match &row.job {
-                Some(j) => sql.bind(j.as_str()),
-                None => sql.push("NULL"),
-            };
-            sql.push(", ");
-            match &row.lang {
-                Some(l) => sql.bind(l.as_str()),
-                None => sql.push("NULL"),
-            };
-            sql.push(", ")
-                .bind(search_key(
-                    &row.first,
-                    &row.last,
-                    &row.email,
-                    &row.number,
-                    &row.unit_code,
-                ))
-                .push(", ")
-                .bind(now.0)
-                .push(", ")
-                .bind(now.0)
-                .push(")");
-        }
-        sql.push(" RETURNING id, employee_number");
-        let inserted: Vec<(i64, String)> = sql
-            .query_as()
-            .fetch_all(&mut *tx)
-            .await
-            .on_unique("email", "import-error-email-taken")?;
-        for (id, number) in inserted {
-            ids.insert(number, id);
-        }
-        report.created += chunk.len() as u64;
-    }
-    progress(rows.len() as u64, total);
-
-    // Pass 2: managers and supervisors, now that every person has an id.
-    let current_by_id: HashMap<i64, &Current> = current.iter().map(|c| (c.id, c)).collect();
-    let mut links: Vec<(i64, Option<i64>, Option<i64>)> = Vec::new();
-    for row in &rows {
-        let id = ids[&row.number];
-        let manager = row.manager.as_ref().map(|m| ids[m]);
-        let supervisor = row.supervisor.as_ref().map(|s| ids[s]);
-        let (old_manager, old_supervisor) = current_by_id
-            .get(&id)
-            .map(|c| (c.manager, c.supervisor))
-            .unwrap_or((None, None));
-        if (manager, supervisor) != (old_manager, old_supervisor) {
-            links.push((id, manager, supervisor));
-            if current_by_id.contains_key(&id) {
-                changed.insert(row.number.clone());
+        for (n, chunk) in links.chunks(BATCH).enumerate() {
+            let mut sql = SqlBuf::new(
+                "UPDATE people SET manager_id = v.column2, phd_supervisor_id = v.column3 FROM (VALUES ",
+            );
+            for (j, (id, manager, supervisor)) in chunk.iter().enumerate() {
+                sql.push(if j == 0 { "(" } else { ", (" })
+                    .bind(*id)
+                    .push(", ");
+                // A literal NULL has no type in PostgreSQL's VALUES: cast it.
+                match manager {
+                    Some(m) => sql.bind(*m),
+                    None => sql.push("CAST(NULL AS BIGINT)"),
+                };
+                sql.push(", ");
+                match supervisor {
+                    Some(s) => sql.bind(*s),
+                    None => sql.push("CAST(NULL AS BIGINT)"),
+                };
+                sql.push(")");
             }
+            sql.push(") AS v WHERE people.id = v.column1");
+            sql.query().execute(&mut *tx).await.db()?;
+            progress(
+                rows.len() as u64 + ((n + 1) * BATCH).min(links.len()) as u64,
+                total,
+            );
         }
-    }
-    for (n, chunk) in links.chunks(BATCH).enumerate() {
-        let mut sql = SqlBuf::new(
-            "UPDATE people SET manager_id = v.column2, phd_supervisor_id = v.column3 FROM (VALUES ",
-        );
-        for (j, (id, manager, supervisor)) in chunk.iter().enumerate() {
-            sql.push(if j == 0 { "(" } else { ", (" })
-                .bind(*id)
-                .push(", ");
-            // A literal NULL has no type in PostgreSQL's VALUES: cast it.
-            match manager {
-                Some(m) => sql.bind(*m),
-                None => sql.push("CAST(NULL AS BIGINT)"),
-            };
-            sql.push(", ");
-            match supervisor {
-                Some(s) => sql.bind(*s),
-                None => sql.push("CAST(NULL AS BIGINT)"),
-            };
-            sql.push(")");
-        }
-        sql.push(") AS v WHERE people.id = v.column1");
-        sql.query().execute(&mut *tx).await.db()?;
-        progress(
-            rows.len() as u64 + ((n + 1) * BATCH).min(links.len()) as u64,
-            total,
-        );
-    }
-    report.updated = changed.len() as u64;
-    report.unchanged = rows.len() as u64 - report.created - report.updated;
+        report.updated = changed.len() as u64;
+        report.unchanged = rows.len() as u64 - report.created - report.updated;
 
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        "directory.import_people",
-        "people",
-        serde_json::json!({
-            "created": report.created, "updated": report.updated,
-            "unchanged": report.unchanged, "rejected": report.rejected,
-        }),
-    )
-    .await
-    .db()?;
-    tx.commit().await.db()?;
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "directory.import_people",
+            "people",
+            serde_json::json!({
+                "created": report.created, "updated": report.updated,
+                "unchanged": report.unchanged, "rejected": report.rejected,
+            }),
+        )
+        .await
+        .db()?;
+        Ok(())
+    }
+    .await;
+    relais_db::finish(tx, result).await?;
     progress(total, total);
     Ok(report)
 }

@@ -130,89 +130,93 @@ pub async fn import_units(
         ..Default::default()
     };
     let mut tx = db.begin().await.db()?;
-    let mut delegations: HashMap<String, i64> = HashMap::new();
-    let total = rows.len() as u64;
-    for (i, row) in rows.iter().enumerate() {
-        let delegation = match delegations.get(&row.delegation) {
-            Some(d) => *d,
-            None => {
-                let d = crate::org::ensure_delegation(&mut tx, &row.delegation, &row.delegation)
-                    .await?
-                    .0;
-                delegations.insert(row.delegation.clone(), d);
-                d
-            }
-        };
-        let key = fold(&format!(
-            "{} {} {}",
-            row.code.as_str(),
-            row.name,
-            row.partners.join(" ")
-        ));
-        let unit_id = match existing.get(row.code.as_str()) {
-            Some((id, name, d)) => {
-                let same_partners = partners_of.get(id).map(Vec::as_slice).unwrap_or(&[])
-                    == row.partners.as_slice();
-                if *name == row.name && *d == delegation && same_partners {
-                    report.unchanged += 1;
-                    continue;
+    let result: relais_core::Result<()> = async {
+        let mut delegations: HashMap<String, i64> = HashMap::new();
+        let total = rows.len() as u64;
+        for (i, row) in rows.iter().enumerate() {
+            let delegation = match delegations.get(&row.delegation) {
+                Some(d) => *d,
+                None => {
+                    let d = crate::org::ensure_delegation(&mut tx, &row.delegation, &row.delegation)
+                        .await?
+                        .0;
+                    delegations.insert(row.delegation.clone(), d);
+                    d
                 }
-                sqlx::query(
-                    "UPDATE units SET name = $1, delegation_id = $2, search_key = $3 WHERE id = $4",
-                )
-                .bind(&row.name)
-                .bind(delegation)
-                .bind(&key)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-                sqlx::query("DELETE FROM unit_partners WHERE unit_id = $1")
+            };
+            let key = fold(&format!(
+                "{} {} {}",
+                row.code.as_str(),
+                row.name,
+                row.partners.join(" ")
+            ));
+            let unit_id = match existing.get(row.code.as_str()) {
+                Some((id, name, d)) => {
+                    let same_partners = partners_of.get(id).map(Vec::as_slice).unwrap_or(&[])
+                        == row.partners.as_slice();
+                    if *name == row.name && *d == delegation && same_partners {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    sqlx::query(
+                        "UPDATE units SET name = $1, delegation_id = $2, search_key = $3 WHERE id = $4",
+                    )
+                    .bind(&row.name)
+                    .bind(delegation)
+                    .bind(&key)
                     .bind(id)
                     .execute(&mut *tx)
                     .await
                     .db()?;
-                report.updated += 1;
-                *id
+                    sqlx::query("DELETE FROM unit_partners WHERE unit_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .db()?;
+                    report.updated += 1;
+                    *id
+                }
+                None => {
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO units (code, name, delegation_id, search_key) VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(row.code.as_str())
+                    .bind(&row.name)
+                    .bind(delegation)
+                    .bind(&key)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .db()?;
+                    report.created += 1;
+                    id
+                }
+            };
+            for p in &row.partners {
+                sqlx::query("INSERT INTO unit_partners (unit_id, partner) VALUES ($1, $2)")
+                    .bind(unit_id)
+                    .bind(p)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
             }
-            None => {
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO units (code, name, delegation_id, search_key) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(row.code.as_str())
-                .bind(&row.name)
-                .bind(delegation)
-                .bind(&key)
-                .fetch_one(&mut *tx)
-                .await
-                .db()?;
-                report.created += 1;
-                id
+            if i % 50 == 0 {
+                progress(i as u64, total);
             }
-        };
-        for p in &row.partners {
-            sqlx::query("INSERT INTO unit_partners (unit_id, partner) VALUES ($1, $2)")
-                .bind(unit_id)
-                .bind(p)
-                .execute(&mut *tx)
-                .await
-                .db()?;
         }
-        if i % 50 == 0 {
-            progress(i as u64, total);
-        }
+        audit::record(
+            &mut tx,
+            now,
+            actor,
+            "directory.import_units",
+            "units",
+            serde_json::json!({ "created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected }),
+        )
+        .await
+        .db()?;
+        Ok(())
     }
-    audit::record(
-        &mut tx,
-        now,
-        actor,
-        "directory.import_units",
-        "units",
-        serde_json::json!({ "created": report.created, "updated": report.updated, "unchanged": report.unchanged, "rejected": report.rejected }),
-    )
-    .await
-    .db()?;
-    tx.commit().await.db()?;
-    progress(total, total);
+    .await;
+    relais_db::finish(tx, result).await?;
+    progress(rows.len() as u64, rows.len() as u64);
     Ok(report)
 }
