@@ -4,11 +4,17 @@
 //! memory. Each mail has a Message-ID derived from what it is about, and
 //! the job's dedup key is that Message-ID, so that a retry or a replay is
 //! never a second notice.
+//!
+//! A mail may carry an iCalendar invitation or cancellation ([`ical`],
+//! [`CalendarPart`]), sent the iMIP way (RFC 6047).
+
+pub mod ical;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use relais_core::Timestamp;
 use relais_db::Tx;
@@ -27,7 +33,36 @@ pub struct OutgoingMail {
     pub html: Option<String>,
     /// `<…@domain>`, stable for the same notice.
     pub message_id: String,
+    /// An iCalendar invitation or cancellation sent with the text (iMIP).
+    /// Absent from payloads queued before it existed, and not written when
+    /// `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<CalendarPart>,
 }
+
+/// The iCalendar object of an iMIP mail (RFC 6047).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarPart {
+    /// `REQUEST` or `CANCEL` (`PUBLISH` is accepted too): the `method=`
+    /// of the `text/calendar` part, equal to the METHOD inside `ics`.
+    pub method: String,
+    /// The VCALENDAR text, as [`ical::calendar`] makes it.
+    pub ics: String,
+}
+
+impl CalendarPart {
+    /// The part for `events` with `method`: [`ical::Method::Request`] for an
+    /// invitation or an update, [`ical::Method::Cancel`] for a cancellation.
+    pub fn new(method: ical::Method, events: &[ical::CalendarEvent]) -> CalendarPart {
+        CalendarPart {
+            method: method.as_str().to_string(),
+            ics: ical::calendar(method, events),
+        }
+    }
+}
+
+/// File name of the iCalendar attachment of an iMIP mail.
+pub const INVITE_FILE_NAME: &str = "invite.ics";
 
 /// A Message-ID that depends only on `about` (e.g. "password-reset:42:1700000000").
 pub fn message_id(about: &str, domain: &str) -> String {
@@ -106,12 +141,13 @@ impl Mailer {
             .to(to)
             .subject(mail.subject.clone())
             .message_id(Some(mail.message_id.clone()));
-        let message = match &mail.html {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+        let message = match (&mail.calendar, &mail.html) {
+            (Some(calendar), html) => builder.multipart(imip_body(&mail.text, html, calendar)?),
+            (None, Some(html)) => builder.multipart(MultiPart::alternative_plain_html(
                 mail.text.clone(),
                 html.clone(),
             )),
-            None => builder
+            (None, None) => builder
                 .header(ContentType::TEXT_PLAIN)
                 .body(mail.text.clone()),
         };
@@ -140,6 +176,64 @@ impl Mailer {
             }
         }
     }
+}
+
+/// The body of an iMIP mail, as Outlook, Google and Thunderbird expect it:
+///
+/// ```text
+/// multipart/mixed
+///   multipart/alternative
+///     text/plain
+///     text/html                                   (if any)
+///     text/calendar; charset=utf-8; method=REQUEST
+///   application/ics; name="invite.ics"            (attachment)
+/// ```
+fn imip_body(
+    text: &str,
+    html: &Option<String>,
+    calendar: &CalendarPart,
+) -> Result<MultiPart, JobError> {
+    let method = calendar.method.as_str();
+    if !matches!(method, "REQUEST" | "CANCEL" | "PUBLISH") {
+        return Err(JobError::Fatal(format!(
+            "bad calendar method {method:?}: REQUEST, CANCEL or PUBLISH"
+        )));
+    }
+    // A client refuses (or misreads) a part whose method= differs from the
+    // METHOD inside.
+    let inner = calendar.ics.lines().find_map(|l| l.strip_prefix("METHOD:"));
+    if inner != Some(method) {
+        return Err(JobError::Fatal(format!(
+            "calendar part says method={method} but its METHOD is {inner:?}"
+        )));
+    }
+    let content_type = |value: &str| {
+        ContentType::parse(value)
+            .map_err(|e| JobError::Fatal(format!("bad content type {value}: {e}")))
+    };
+    // Base64 keeps the calendar byte for byte (CRLF, spaces) through any relay.
+    let body = || {
+        Body::new_with_encoding(calendar.ics.clone(), ContentTransferEncoding::Base64)
+            .map_err(|_| JobError::Fatal("cannot encode the calendar part".into()))
+    };
+    let mut alternative = MultiPart::alternative().singlepart(SinglePart::plain(text.to_string()));
+    if let Some(html) = html {
+        alternative = alternative.singlepart(SinglePart::html(html.clone()));
+    }
+    alternative = alternative.singlepart(
+        SinglePart::builder()
+            .header(content_type(&format!(
+                "text/calendar; charset=utf-8; method={method}"
+            ))?)
+            .body(body()?),
+    );
+    let attachment = Attachment::new(INVITE_FILE_NAME.to_string()).body(
+        body()?,
+        content_type(&format!("application/ics; name=\"{INVITE_FILE_NAME}\""))?,
+    );
+    Ok(MultiPart::mixed()
+        .multipart(alternative)
+        .singlepart(attachment))
 }
 
 /// File name of a message in a mail folder: safe characters of its Message-ID.

@@ -16,6 +16,7 @@ fn mail(about: &str) -> OutgoingMail {
         text: "Bonjour,\n\nVoici votre lien.\n.\nUne ligne qui commence par un point.".into(),
         html: None,
         message_id: message_id(about, "demo.relais.test"),
+        calendar: None,
     }
 }
 
