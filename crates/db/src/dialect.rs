@@ -37,3 +37,13 @@ pub fn claim_job_sql(backend: Backend) -> &'static str {
         }
     }
 }
+
+/// The suffix that locks the rows a `SELECT` reads until the transaction
+/// ends: `FOR UPDATE` on PostgreSQL; nothing on SQLite, whose write
+/// transactions (`BEGIN IMMEDIATE`) already exclude every other writer.
+pub fn for_update(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    }
+}

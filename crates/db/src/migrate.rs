@@ -19,6 +19,11 @@ pub static MIGRATIONS: &[(i64, &str, &str)] = &[
         "directory",
         include_str!("../migrations/0002_directory.sql"),
     ),
+    (
+        3,
+        "training",
+        include_str!("../migrations/0003_training.sql"),
+    ),
 ];
 
 pub(crate) fn render(sql: &str, backend: Backend) -> String {

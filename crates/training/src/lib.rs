@@ -1,0 +1,17 @@
+//! `relais-training` owns the training office's offer and its registrations:
+//! courses (including e-learning modules and external MOOCs), their
+//! sessions, registrations with waitlists, timed offers and manager
+//! approval, the notices that carry calendar invitations, and each person's
+//! private calendar feed. It reaches people only through `relais-directory`'s
+//! public functions and the `Principal` the web layer hands it.
+
+pub mod access;
+pub mod calendar;
+pub mod courses;
+pub mod demo_data;
+pub mod model;
+pub mod notices;
+pub mod registrations;
+pub mod sessions;
+
+pub use model::*;

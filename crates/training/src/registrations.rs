@@ -1,0 +1,678 @@
+//! Registrations: the seat rules, the waitlist and its timed offers, manager
+//! approval, moves between sessions. Every change locks its session first,
+//! so that no two requests, on any instance, can both take the last seat.
+
+use std::sync::Arc;
+
+use relais_core::{Clock, Error, Msg, PersonId, Principal, Result, Timestamp};
+use relais_db::audit::{self, Actor};
+use relais_db::{Db, DbResultExt, Tx};
+use relais_directory::people::{self, PersonBrief};
+use relais_jobs::{JobError, JobHandler, NewJob};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::access::TrainingOffice;
+use crate::model::{Audience, RegistrationStatus, WaitlistMode};
+use crate::notices::{self, Notice};
+use crate::sessions::{self, Session};
+
+pub const OFFER_EXPIRY_JOB: &str = "training.offer_expiry";
+
+/// What the training services need beyond the database.
+#[derive(Clone)]
+pub struct Training {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    /// For links in notices.
+    pub public_url: String,
+    /// For Message-IDs and calendar UIDs.
+    pub mail_domain: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Registration {
+    pub id: i64,
+    pub session_id: i64,
+    pub person_id: i64,
+    pub status: RegistrationStatus,
+    /// Place on the waitlist (1 = next), when waitlisted.
+    pub position: Option<i64>,
+    pub offer_expires_at: Option<String>,
+    pub over_capacity_reason: Option<String>,
+    pub decision_comment: Option<String>,
+}
+
+fn invalid(field: &'static str, key: &'static str) -> Error {
+    Error::Invalid {
+        field,
+        msg: Msg::new(key),
+    }
+}
+
+fn actor(p: &Principal) -> Actor {
+    Actor {
+        person: Some(p.person_id),
+        token: p.token,
+    }
+}
+
+type Row = (
+    i64,
+    i64,
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+async fn load(tx: &mut Tx, id: i64) -> Result<Row> {
+    sqlx::query_as(
+        "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
+         FROM registrations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .db()?
+    .ok_or(Error::NotFound)
+}
+
+async fn session_of(tx: &mut Tx, id: i64) -> Result<i64> {
+    let (s,): (i64,) = sqlx::query_as("SELECT session_id FROM registrations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .db()?
+        .ok_or(Error::NotFound)?;
+    Ok(s)
+}
+
+async fn set_status(
+    tx: &mut Tx,
+    now: Timestamp,
+    id: i64,
+    status: RegistrationStatus,
+    offer_expires: Option<Timestamp>,
+) -> Result<()> {
+    let q = if status.is_active() {
+        "UPDATE registrations SET status = $1, offer_expires_at = $2, updated_at = $3 WHERE id = $4"
+    } else {
+        "UPDATE registrations SET status = $1, offer_expires_at = $2, updated_at = $3, active_key = NULL WHERE id = $4"
+    };
+    sqlx::query(q)
+        .bind(status.as_str())
+        .bind(offer_expires.map(|t| t.0))
+        .bind(now.0)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    Ok(())
+}
+
+/// May `person` register for `s` on their own?
+fn in_audience(s: &Session, person: &PersonBrief) -> bool {
+    match &s.audience {
+        Audience::Everyone => true,
+        Audience::Delegations(ids) => person.delegation_id.is_some_and(|d| ids.contains(&d.0)),
+        Audience::Units(ids) => person.unit_id.is_some_and(|u| ids.contains(&u.0)),
+        Audience::PhdSupervisors => person.supervises_phd,
+        Audience::Managers => person.manages,
+    }
+}
+
+/// Registers `for_person` (or the caller) for a session. Agents register
+/// themselves within the window and the audience; a training officer may
+/// register anyone, and go beyond capacity with a reason that is logged.
+pub async fn register(
+    t: &Training,
+    caller: &Principal,
+    session_id: i64,
+    for_person: Option<PersonId>,
+    over_capacity_reason: Option<String>,
+) -> Result<(i64, RegistrationStatus)> {
+    let person_id = for_person.unwrap_or(caller.person_id);
+    let by_officer =
+        for_person.is_some_and(|p| p != caller.person_id) || over_capacity_reason.is_some();
+    let office = if by_officer {
+        Some(TrainingOffice::for_principal(caller)?)
+    } else {
+        None
+    };
+    let person = people::brief(&t.db, person_id).await.map_err(|e| match e {
+        Error::NotFound => invalid("person_id", "training-error-unknown-person"),
+        other => other,
+    })?;
+    let now = t.clock.now();
+    let mut tx = t.db.begin().await.db()?;
+    let result = async {
+        let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
+        if let Some(o) = &office {
+            o.check(s.delegation_id.map(relais_core::DelegationId))?;
+        }
+        if s.cancelled {
+            return Err(invalid("session", "training-error-session-cancelled"));
+        }
+        if office.is_none() {
+            if now < s.opens || now >= s.closes {
+                return Err(invalid("session", "training-error-registration-closed"));
+            }
+            if !in_audience(&s, &person) {
+                return Err(invalid("session", "training-error-not-in-audience"));
+            }
+        } else if now >= s.ends {
+            return Err(invalid("session", "training-error-registration-closed"));
+        }
+        let reason = over_capacity_reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        let status = if s.seats().left() > 0 {
+            if s.requires_approval && office.is_none() { RegistrationStatus::Pending } else { RegistrationStatus::Confirmed }
+        } else if reason.is_some() {
+            RegistrationStatus::Confirmed
+        } else if s.requires_approval && office.is_none() {
+            RegistrationStatus::Pending
+        } else {
+            RegistrationStatus::Waitlisted
+        };
+        let over = reason.filter(|_| s.seats().left() == 0);
+        let inserted: Result<(i64,)> = sqlx::query_as(
+            "INSERT INTO registrations (session_id, person_id, status, queued_at, over_capacity_reason, created_at, updated_at, active_key)
+             VALUES ($1, $2, $3, $4, $5, $4, $4, $6) RETURNING id",
+        )
+        .bind(session_id)
+        .bind(person_id.0)
+        .bind(status.as_str())
+        .bind(now.0)
+        .bind(&over)
+        .bind(format!("{session_id}:{}", person_id.0))
+        .fetch_one(&mut *tx)
+        .await
+        .on_unique("session", "training-error-already-registered");
+        let (id,) = inserted?;
+        audit::record(
+            &mut tx,
+            now,
+            actor(caller),
+            "registration.create",
+            &format!("registration:{id}"),
+            serde_json::json!({ "session": session_id, "person": person_id.0, "status": status.as_str(), "over_capacity_reason": over }),
+        )
+        .await
+        .db()?;
+        let notice = match status {
+            RegistrationStatus::Confirmed => Some(Notice::Confirmed),
+            RegistrationStatus::Waitlisted => Some(Notice::Waitlisted),
+            RegistrationStatus::Pending => Some(Notice::Pending),
+            _ => None,
+        };
+        if let Some(n) = notice {
+            notices::send(&mut tx, t, n, id, &s, &person, now).await?;
+        }
+        Ok((id, status))
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
+/// Fills free seats from the waitlist, in order: an offer for a limited
+/// time, or a confirmed seat at once in automatic mode.
+async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timestamp) -> Result<()> {
+    let mut left = {
+        let (taken,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status IN ('confirmed', 'offered')",
+        )
+        .bind(s.id)
+        .fetch_one(&mut **tx)
+        .await
+        .db()?;
+        s.capacity - taken
+    };
+    if s.cancelled || now >= s.ends {
+        return Ok(());
+    }
+    while left > 0 {
+        let next: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT id, person_id FROM registrations WHERE session_id = $1 AND status = 'waitlisted'
+             ORDER BY queued_at, id LIMIT 1",
+        )
+        .bind(s.id)
+        .fetch_optional(&mut **tx)
+        .await
+        .db()?;
+        let Some((id, person)) = next else { break };
+        let person = people::brief(&t.db, PersonId(person)).await?;
+        match s.waitlist_mode {
+            WaitlistMode::Automatic => {
+                set_status(tx, now, id, RegistrationStatus::Confirmed, None).await?;
+                notices::send(tx, t, Notice::Confirmed, id, s, &person, now).await?;
+            }
+            WaitlistMode::TimedOffer => {
+                let expires = now.plus_secs(s.offer_hours * 3600);
+                set_status(tx, now, id, RegistrationStatus::Offered, Some(expires)).await?;
+                relais_jobs::enqueue(
+                    tx,
+                    now,
+                    NewJob::new(OFFER_EXPIRY_JOB, serde_json::json!({ "registration": id }))
+                        .dedup(format!("offer-expiry:{id}"))
+                        .at(expires),
+                )
+                .await
+                .db()?;
+                notices::send(tx, t, Notice::Offered { expires }, id, s, &person, now).await?;
+            }
+        }
+        audit::record(
+            tx,
+            now,
+            Actor::SYSTEM,
+            "registration.promote",
+            &format!("registration:{id}"),
+            serde_json::json!({ "mode": s.waitlist_mode.as_str() }),
+        )
+        .await
+        .db()?;
+        left -= 1;
+    }
+    Ok(())
+}
+
+/// Cancels a registration: its person may, and so may the session's training office.
+pub async fn cancel(t: &Training, caller: &Principal, id: i64) -> Result<()> {
+    let now = t.clock.now();
+    let mut tx = t.db.begin().await.db()?;
+    let result = async {
+        let session_id = session_of(&mut tx, id).await?;
+        let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
+        let (_, _, person_id, status, ..) = load(&mut tx, id).await?;
+        if person_id != caller.person_id.0 {
+            TrainingOffice::for_principal(caller)?
+                .check(s.delegation_id.map(relais_core::DelegationId))?;
+        }
+        let status = RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
+        if !status.is_active() {
+            return Err(invalid("registration", "training-error-not-active"));
+        }
+        set_status(&mut tx, now, id, RegistrationStatus::Cancelled, None).await?;
+        audit::record(
+            &mut tx,
+            now,
+            actor(caller),
+            "registration.cancel",
+            &format!("registration:{id}"),
+            serde_json::json!({ "was": status.as_str() }),
+        )
+        .await
+        .db()?;
+        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        notices::send(
+            &mut tx,
+            t,
+            Notice::Cancelled {
+                had_seat: status == RegistrationStatus::Confirmed,
+            },
+            id,
+            &s,
+            &person,
+            now,
+        )
+        .await?;
+        if status.holds_seat() {
+            promote(&mut tx, t, &s, now).await?;
+        }
+        Ok(())
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
+/// Accepts a waitlist offer before it lapses.
+pub async fn accept(t: &Training, caller: &Principal, id: i64) -> Result<()> {
+    let now = t.clock.now();
+    let mut tx = t.db.begin().await.db()?;
+    let result = async {
+        let session_id = session_of(&mut tx, id).await?;
+        let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
+        let (_, _, person_id, status, _, expires, ..) = load(&mut tx, id).await?;
+        if person_id != caller.person_id.0 {
+            return Err(Error::Forbidden);
+        }
+        match (RegistrationStatus::parse(&status), expires) {
+            (Some(RegistrationStatus::Offered), Some(e)) if e > now.0 => {}
+            (Some(RegistrationStatus::Offered), _)
+            | (Some(RegistrationStatus::Cancelled), Some(_)) => {
+                return Err(invalid("registration", "training-error-offer-lapsed"));
+            }
+            _ => return Err(invalid("registration", "training-error-no-offer")),
+        }
+        set_status(&mut tx, now, id, RegistrationStatus::Confirmed, None).await?;
+        audit::record(
+            &mut tx,
+            now,
+            actor(caller),
+            "registration.accept",
+            &format!("registration:{id}"),
+            serde_json::json!({}),
+        )
+        .await
+        .db()?;
+        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        notices::send(&mut tx, t, Notice::Confirmed, id, &s, &person, now).await?;
+        Ok(())
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
+/// Lapses an offer whose time has come, and offers the seat to the next person.
+pub async fn expire_offer(t: &Training, id: i64) -> Result<bool> {
+    let now = t.clock.now();
+    let mut tx = t.db.begin().await.db()?;
+    let result = async {
+        let session_id = session_of(&mut tx, id).await?;
+        let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
+        let (_, _, person_id, status, _, expires, ..) = load(&mut tx, id).await?;
+        if status != RegistrationStatus::Offered.as_str() || expires.is_none_or(|e| e > now.0) {
+            return Ok(false);
+        }
+        // The offer keeps its expiry, so that a late acceptance is told it lapsed.
+        sqlx::query("UPDATE registrations SET status = 'cancelled', active_key = NULL, decision_comment = 'offer lapsed', updated_at = $1 WHERE id = $2")
+            .bind(now.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        audit::record(&mut tx, now, Actor::SYSTEM, "registration.offer_lapsed", &format!("registration:{id}"), serde_json::json!({}))
+            .await
+            .db()?;
+        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        notices::send(&mut tx, t, Notice::OfferLapsed, id, &s, &person, now).await?;
+        promote(&mut tx, t, &s, now).await?;
+        Ok(true)
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
+/// The job that lapses offers on time.
+pub struct OfferExpiryJob(pub Training);
+
+#[async_trait::async_trait]
+impl JobHandler for OfferExpiryJob {
+    fn kind(&self) -> &'static str {
+        OFFER_EXPIRY_JOB
+    }
+
+    async fn run(&self, payload: &serde_json::Value) -> Result<(), JobError> {
+        let id = payload["registration"]
+            .as_i64()
+            .ok_or_else(|| JobError::Fatal("no registration in payload".into()))?;
+        match expire_offer(&self.0, id).await {
+            Ok(_) | Err(Error::NotFound) => Ok(()),
+            Err(e) => Err(JobError::Retry(e.to_string())),
+        }
+    }
+}
+
+/// A manager approves or refuses a pending request of someone who reports to them.
+pub async fn decide(
+    t: &Training,
+    manager: &Principal,
+    id: i64,
+    approve: bool,
+    comment: Option<String>,
+) -> Result<RegistrationStatus> {
+    let now = t.clock.now();
+    let mut tx = t.db.begin().await.db()?;
+    let result = async {
+        let session_id = session_of(&mut tx, id).await?;
+        let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
+        let (_, _, person_id, status, ..) = load(&mut tx, id).await?;
+        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        if person.manager_id != Some(manager.person_id) {
+            return Err(Error::Forbidden);
+        }
+        if status != RegistrationStatus::Pending.as_str() {
+            return Err(invalid("registration", "training-error-not-pending"));
+        }
+        let next = match (approve, s.seats().left() > 0) {
+            (false, _) => RegistrationStatus::Refused,
+            (true, true) => RegistrationStatus::Confirmed,
+            (true, false) => RegistrationStatus::Waitlisted,
+        };
+        let comment = comment
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        set_status(&mut tx, now, id, next, None).await?;
+        sqlx::query(
+            "UPDATE registrations SET decided_by = $1, decision_comment = $2 WHERE id = $3",
+        )
+        .bind(manager.person_id.0)
+        .bind(&comment)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        audit::record(
+            &mut tx,
+            now,
+            actor(manager),
+            if approve {
+                "registration.approve"
+            } else {
+                "registration.refuse"
+            },
+            &format!("registration:{id}"),
+            serde_json::json!({ "result": next.as_str(), "comment": comment }),
+        )
+        .await
+        .db()?;
+        let notice = match next {
+            RegistrationStatus::Confirmed => Notice::Confirmed,
+            RegistrationStatus::Waitlisted => Notice::Waitlisted,
+            _ => Notice::Refused {
+                comment: comment.clone(),
+            },
+        };
+        notices::send(&mut tx, t, notice, id, &s, &person, now).await?;
+        Ok(next)
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
+/// Moves a registrant to another session of the same course, keeping their
+/// place: a confirmed seat needs a free seat there; a waitlisted person keeps
+/// their arrival time on the other waitlist.
+pub async fn move_to(
+    t: &Training,
+    caller: &Principal,
+    id: i64,
+    target: i64,
+) -> Result<RegistrationStatus> {
+    let office = TrainingOffice::for_principal(caller)?;
+    let now = t.clock.now();
+    let mut tx = t.db.begin().await.db()?;
+    let result = async {
+        let source_id = session_of(&mut tx, id).await?;
+        if source_id == target {
+            return Err(invalid("session_id", "training-error-same-session"));
+        }
+        // Lock in id order, so that two opposite moves cannot deadlock.
+        let (first, second) = if source_id < target { (source_id, target) } else { (target, source_id) };
+        let a = sessions::lock(&mut tx, t.db.backend(), now, first).await?;
+        let b = sessions::lock(&mut tx, t.db.backend(), now, second).await?;
+        let (source, dest) = if a.id == source_id { (a, b) } else { (b, a) };
+        office.check(source.delegation_id.map(relais_core::DelegationId))?;
+        office.check(dest.delegation_id.map(relais_core::DelegationId))?;
+        if source.course_id != dest.course_id {
+            return Err(invalid("session_id", "training-error-other-course"));
+        }
+        if dest.cancelled || now >= dest.ends {
+            return Err(invalid("session_id", "training-error-session-cancelled"));
+        }
+        let (_, _, person_id, status, ..) = load(&mut tx, id).await?;
+        let status = RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
+        if !status.is_active() {
+            return Err(invalid("registration", "training-error-not-active"));
+        }
+        let next = if status.holds_seat() {
+            if dest.seats().left() == 0 {
+                return Err(invalid("session_id", "training-error-target-full"));
+            }
+            RegistrationStatus::Confirmed
+        } else {
+            status
+        };
+        sqlx::query("UPDATE registrations SET session_id = $1, status = $2, offer_expires_at = NULL, active_key = $3, updated_at = $4 WHERE id = $5")
+            .bind(dest.id)
+            .bind(next.as_str())
+            .bind(format!("{}:{person_id}", dest.id))
+            .bind(now.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .on_unique("session_id", "training-error-already-registered")?;
+        audit::record(&mut tx, now, actor(caller), "registration.move", &format!("registration:{id}"), serde_json::json!({ "from": source.id, "to": dest.id }))
+            .await
+            .db()?;
+        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        if status == RegistrationStatus::Confirmed {
+            notices::send(&mut tx, t, Notice::Cancelled { had_seat: true }, id, &source, &person, now).await?;
+        }
+        if next == RegistrationStatus::Confirmed {
+            notices::send(&mut tx, t, Notice::Moved, id, &dest, &person, now).await?;
+        }
+        if status.holds_seat() {
+            promote(&mut tx, t, &source, now).await?;
+        }
+        Ok(next)
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
+type ListRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+fn with_positions(rows: Vec<ListRow>) -> Vec<Registration> {
+    let mut position = std::collections::HashMap::<i64, i64>::new();
+    rows.into_iter()
+        .map(|(id, session, person, status, _, expires, over, comment)| {
+            let status =
+                RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
+            let pos = (status == RegistrationStatus::Waitlisted).then(|| {
+                let p = position.entry(session).or_insert(0);
+                *p += 1;
+                *p
+            });
+            Registration {
+                id,
+                session_id: session,
+                person_id: person,
+                status,
+                position: pos,
+                offer_expires_at: expires.map(|e| Timestamp(e).rfc3339()),
+                over_capacity_reason: over,
+                decision_comment: comment,
+            }
+        })
+        .collect()
+}
+
+/// The registrations of a session, in order of arrival (training office only).
+pub async fn for_session(
+    t: &Training,
+    caller: &Principal,
+    session: &Session,
+) -> Result<Vec<Registration>> {
+    TrainingOffice::for_principal(caller)?
+        .check(session.delegation_id.map(relais_core::DelegationId))?;
+    let rows: Vec<ListRow> = sqlx::query_as(
+        "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
+         FROM registrations WHERE session_id = $1 ORDER BY queued_at, id",
+    )
+    .bind(session.id)
+    .fetch_all(t.db.pool())
+    .await
+    .db()?;
+    Ok(with_positions(rows))
+}
+
+/// A person's registrations, with their place on each waitlist.
+pub async fn for_person(t: &Training, person: PersonId) -> Result<Vec<Registration>> {
+    let rows: Vec<ListRow> = sqlx::query_as(
+        "SELECT r.id, r.session_id, r.person_id, r.status, r.queued_at, r.offer_expires_at, r.over_capacity_reason, r.decision_comment
+         FROM registrations r
+         WHERE (r.status = 'waitlisted' AND r.session_id IN (SELECT session_id FROM registrations WHERE person_id = $1))
+            OR r.person_id = $1
+         ORDER BY r.session_id, r.queued_at, r.id",
+    )
+    .bind(person.0)
+    .fetch_all(t.db.pool())
+    .await
+    .db()?;
+    Ok(with_positions(rows)
+        .into_iter()
+        .filter(|r| r.person_id == person.0)
+        .collect())
+}
+
+/// One registration, for its person or the training office.
+pub async fn get(t: &Training, caller: &Principal, id: i64) -> Result<Registration> {
+    let mine = for_person(t, caller.person_id).await?;
+    if let Some(r) = mine.into_iter().find(|r| r.id == id) {
+        return Ok(r);
+    }
+    let mut tx = t.db.begin().await.db()?;
+    let session_id = session_of(&mut tx, id).await?;
+    tx.rollback().await.db()?;
+    let s = sessions::get(&t.db, t.clock.as_ref(), session_id).await?;
+    for_session(t, caller, &s)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or(Error::NotFound)
+}
+
+/// Pending requests of the people who report to `manager`.
+pub async fn pending_for_manager(
+    t: &Training,
+    manager: PersonId,
+) -> Result<Vec<(Registration, PersonBrief)>> {
+    let rows: Vec<ListRow> = sqlx::query_as(
+        "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
+         FROM registrations WHERE status = 'pending' ORDER BY queued_at, id",
+    )
+    .fetch_all(t.db.pool())
+    .await
+    .db()?;
+    let regs = with_positions(rows);
+    let people = people::briefs(
+        &t.db,
+        &regs
+            .iter()
+            .map(|r| PersonId(r.person_id))
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(regs
+        .into_iter()
+        .filter_map(|r| {
+            let p = people
+                .iter()
+                .find(|p| p.id.0 == r.person_id && p.manager_id == Some(manager))?
+                .clone();
+            Some((r, p))
+        })
+        .collect())
+}

@@ -1,0 +1,441 @@
+//! Sessions of a course: when, where, who teaches, how many seats, who may
+//! register and until when, and what happens to the waitlist.
+
+use relais_core::{Clock, DelegationId, Error, Msg, Page, PageRequest, Result, Timestamp};
+use relais_db::audit::{self, Actor};
+use relais_db::{Db, DbResultExt, SqlBuf, Tx};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::access::TrainingOffice;
+use crate::courses;
+use crate::model::{Audience, Seats, SessionStatus, WaitlistMode};
+
+/// What it takes to create a session: only the times and the capacity are required.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewSession {
+    /// RFC 3339, e.g. `2020-03-24T09:00:00+01:00`.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub capacity: i64,
+    pub site_id: Option<i64>,
+    pub venue_address: Option<String>,
+    pub video_link: Option<String>,
+    #[serde(default)]
+    pub trainers: Vec<String>,
+    /// Default: from now.
+    pub registration_opens_at: Option<String>,
+    /// Default: the start.
+    pub registration_closes_at: Option<String>,
+    /// Default: everyone.
+    pub audience: Option<Audience>,
+    #[serde(default)]
+    pub requires_approval: bool,
+    /// `timed_offer` (default) or `automatic`.
+    pub waitlist_mode: Option<String>,
+    /// How long a waitlist offer stays open (default 48).
+    pub offer_hours: Option<i64>,
+    pub delegation_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Session {
+    pub id: i64,
+    pub course_id: i64,
+    pub course_title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    #[serde(skip)]
+    pub starts: Timestamp,
+    #[serde(skip)]
+    pub ends: Timestamp,
+    pub site: Option<String>,
+    pub venue_address: Option<String>,
+    pub video_link: Option<String>,
+    pub trainers: Vec<String>,
+    pub capacity: i64,
+    pub confirmed: i64,
+    pub offered: i64,
+    pub waitlisted: i64,
+    pub pending: i64,
+    pub seats_left: i64,
+    pub registration_opens_at: String,
+    pub registration_closes_at: String,
+    #[serde(skip)]
+    pub opens: Timestamp,
+    #[serde(skip)]
+    pub closes: Timestamp,
+    pub audience: Audience,
+    pub requires_approval: bool,
+    pub waitlist_mode: WaitlistMode,
+    pub offer_hours: i64,
+    pub status: SessionStatus,
+    pub delegation_id: Option<i64>,
+    #[serde(skip)]
+    pub cancelled: bool,
+    #[serde(skip)]
+    pub sequence: i64,
+}
+
+impl Session {
+    pub fn seats(&self) -> Seats {
+        Seats {
+            capacity: self.capacity,
+            confirmed: self.confirmed,
+            offered: self.offered,
+            waitlisted: self.waitlisted,
+            pending: self.pending,
+        }
+    }
+
+    pub fn fill_rate(&self) -> f64 {
+        if self.capacity == 0 {
+            0.0
+        } else {
+            self.confirmed as f64 / self.capacity as f64
+        }
+    }
+}
+
+pub fn status_at(
+    now: Timestamp,
+    cancelled: bool,
+    opens: Timestamp,
+    closes: Timestamp,
+    ends: Timestamp,
+    seats: &Seats,
+) -> SessionStatus {
+    if cancelled {
+        SessionStatus::Cancelled
+    } else if now >= ends {
+        SessionStatus::Held
+    } else if now >= closes {
+        SessionStatus::Closed
+    } else if now < opens {
+        SessionStatus::Planned
+    } else if seats.left() == 0 {
+        SessionStatus::Full
+    } else {
+        SessionStatus::Open
+    }
+}
+
+fn invalid(field: &'static str, key: &'static str) -> Error {
+    Error::Invalid {
+        field,
+        msg: Msg::new(key),
+    }
+}
+
+pub fn parse_time(field: &'static str, s: &str) -> Result<Timestamp> {
+    s.trim()
+        .parse::<jiff::Timestamp>()
+        .map(Timestamp::from_jiff)
+        .map_err(|_| invalid(field, "training-error-time"))
+}
+
+pub async fn create(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: Actor,
+    office: &TrainingOffice,
+    course: i64,
+    s: NewSession,
+) -> Result<i64> {
+    let c = courses::get(db, course).await?;
+    office.check(s.delegation_id.or(c.owner_delegation_id).map(DelegationId))?;
+    if !c.format.has_sessions() {
+        return Err(invalid("course", "training-error-not-session-based"));
+    }
+    let starts = parse_time("starts_at", &s.starts_at)?;
+    let ends = parse_time("ends_at", &s.ends_at)?;
+    if ends <= starts {
+        return Err(invalid("ends_at", "training-error-end-before-start"));
+    }
+    if s.capacity <= 0 || s.capacity > 100_000 {
+        return Err(invalid("capacity", "training-error-capacity"));
+    }
+    let now = clock.now();
+    let opens = s
+        .registration_opens_at
+        .as_deref()
+        .map(|t| parse_time("registration_opens_at", t))
+        .transpose()?
+        .unwrap_or(now);
+    let closes = s
+        .registration_closes_at
+        .as_deref()
+        .map(|t| parse_time("registration_closes_at", t))
+        .transpose()?
+        .unwrap_or(starts);
+    if closes <= opens || closes > ends {
+        return Err(invalid("registration_closes_at", "training-error-window"));
+    }
+    let mode = match s.waitlist_mode.as_deref() {
+        None => WaitlistMode::TimedOffer,
+        Some(m) => WaitlistMode::parse(m)
+            .ok_or_else(|| invalid("waitlist_mode", "training-error-waitlist-mode"))?,
+    };
+    let offer_hours = s.offer_hours.unwrap_or(48);
+    if !(1..=24 * 30).contains(&offer_hours) {
+        return Err(invalid("offer_hours", "training-error-offer-hours"));
+    }
+    if let Some(link) = &s.video_link
+        && !(link.starts_with("https://") || link.starts_with("http://"))
+    {
+        return Err(invalid("video_link", "training-error-link"));
+    }
+    let audience = s.audience.unwrap_or(Audience::Everyone);
+    let mut tx = db.begin().await.db()?;
+    let result = async {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO training_sessions (course_id, starts_at, ends_at, site_id, venue_address, video_link, trainers, capacity,
+                registration_opens_at, registration_closes_at, audience, approval, waitlist_mode, offer_hours, status,
+                delegation_id, ics_sequence, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'scheduled', $15, 0, $16, $16) RETURNING id",
+        )
+        .bind(course)
+        .bind(starts.0)
+        .bind(ends.0)
+        .bind(s.site_id)
+        .bind(s.venue_address.as_deref().map(str::trim))
+        .bind(&s.video_link)
+        .bind(s.trainers.iter().map(|t| t.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("|"))
+        .bind(s.capacity)
+        .bind(opens.0)
+        .bind(closes.0)
+        .bind(audience.kind())
+        .bind(if s.requires_approval { "manager" } else { "none" })
+        .bind(mode.as_str())
+        .bind(offer_hours)
+        .bind(s.delegation_id.or(c.owner_delegation_id))
+        .bind(now.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_foreign_key_violation()) {
+                invalid("site_id", "training-error-unknown-site")
+            } else {
+                Error::internal(e)
+            }
+        })?;
+        if let Audience::Delegations(ids) | Audience::Units(ids) = &audience {
+            let kind = if matches!(audience, Audience::Delegations(_)) { "delegation" } else { "unit" };
+            for t in ids {
+                sqlx::query("INSERT INTO session_audience (session_id, kind, target_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(kind)
+                    .bind(t)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+            }
+        }
+        audit::record(&mut tx, now, actor, "session.create", &format!("session:{id}"), serde_json::json!({ "course": course, "capacity": s.capacity }))
+            .await
+            .db()?;
+        Ok(id)
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
+const COLUMNS: &str = "s.id, s.course_id, c.title, s.starts_at, s.ends_at, st.name, s.venue_address, s.video_link, s.trainers,
+    s.capacity, s.registration_opens_at, s.registration_closes_at, s.audience, s.approval, s.waitlist_mode, s.offer_hours,
+    s.status, s.delegation_id, s.ics_sequence,
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'confirmed'),
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'offered'),
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted'),
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'pending')";
+const FROM: &str = " FROM training_sessions s JOIN courses c ON c.id = s.course_id LEFT JOIN sites st ON st.id = s.site_id";
+
+fn row_to_session(
+    now: Timestamp,
+    r: &sqlx::any::AnyRow,
+    audience_ids: Vec<i64>,
+) -> Result<Session> {
+    use sqlx::Row;
+    let g = |i: usize| -> Result<i64> { r.try_get::<i64, _>(i).db() };
+    let t = |i: usize| -> Result<String> { r.try_get::<String, _>(i).db() };
+    let o = |i: usize| -> Result<Option<String>> { r.try_get::<Option<String>, _>(i).db() };
+    let starts = Timestamp(g(3)?);
+    let ends = Timestamp(g(4)?);
+    let opens = Timestamp(g(10)?);
+    let closes = Timestamp(g(11)?);
+    let cancelled = t(16)? == "cancelled";
+    let seats = Seats {
+        capacity: g(9)?,
+        confirmed: g(19)?,
+        offered: g(20)?,
+        waitlisted: g(21)?,
+        pending: g(22)?,
+    };
+    Ok(Session {
+        id: g(0)?,
+        course_id: g(1)?,
+        course_title: t(2)?,
+        starts_at: starts.rfc3339(),
+        ends_at: ends.rfc3339(),
+        starts,
+        ends,
+        site: o(5)?,
+        venue_address: o(6)?,
+        video_link: o(7)?,
+        trainers: t(8)?
+            .split('|')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect(),
+        capacity: seats.capacity,
+        confirmed: seats.confirmed,
+        offered: seats.offered,
+        waitlisted: seats.waitlisted,
+        pending: seats.pending,
+        seats_left: seats.left(),
+        registration_opens_at: opens.rfc3339(),
+        registration_closes_at: closes.rfc3339(),
+        opens,
+        closes,
+        audience: Audience::from_parts(&t(12)?, audience_ids)?,
+        requires_approval: t(13)? == "manager",
+        waitlist_mode: WaitlistMode::parse(&t(14)?).unwrap_or(WaitlistMode::TimedOffer),
+        offer_hours: g(15)?,
+        status: status_at(now, cancelled, opens, closes, ends, &seats),
+        delegation_id: r.try_get::<Option<i64>, _>(17).db()?,
+        cancelled,
+        sequence: g(18)?,
+    })
+}
+
+async fn audience_ids(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let mut sql =
+        SqlBuf::new("SELECT session_id, target_id FROM session_audience WHERE session_id IN ");
+    sql.bind_list(ids.iter().copied())
+        .push(" ORDER BY target_id");
+    sql.query_as().fetch_all(db.pool()).await.db()
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SessionFilter {
+    pub course: Option<i64>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    /// Only sessions whose registration is open now.
+    pub open: bool,
+    pub delegation: Option<i64>,
+    pub with_seats_left: bool,
+    pub q: Option<String>,
+}
+
+pub async fn list(
+    db: &Db,
+    clock: &dyn Clock,
+    filter: &SessionFilter,
+    page: PageRequest,
+) -> Result<Page<Session>> {
+    let now = clock.now();
+    let filtered = |sql: &mut SqlBuf| {
+        sql.push(" WHERE 1 = 1");
+        if let Some(c) = filter.course {
+            sql.push(" AND s.course_id = ").bind(c);
+        }
+        if let Some(f) = filter.from {
+            sql.push(" AND s.ends_at >= ").bind(f.0);
+        }
+        if let Some(t) = filter.to {
+            sql.push(" AND s.starts_at <= ").bind(t.0);
+        }
+        if filter.open {
+            sql.push(" AND s.status <> 'cancelled' AND s.registration_opens_at <= ")
+                .bind(now.0)
+                .push(" AND s.registration_closes_at > ")
+                .bind(now.0);
+        }
+        if let Some(d) = filter.delegation {
+            sql.push(" AND s.delegation_id = ").bind(d);
+        }
+        if filter.with_seats_left {
+            sql.push(" AND s.capacity > (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', 'offered'))");
+        }
+        courses::match_words(sql, "c.search_key", filter.q.as_deref());
+    };
+    let mut count = SqlBuf::new("SELECT COUNT(*)");
+    count.push(FROM);
+    filtered(&mut count);
+    let (total,): (i64,) = count.query_as().fetch_one(db.pool()).await.db()?;
+    let mut list = SqlBuf::new("SELECT ");
+    list.push(COLUMNS).push(FROM);
+    filtered(&mut list);
+    list.push(" ORDER BY s.starts_at, s.id LIMIT ")
+        .bind(page.limit())
+        .push(" OFFSET ")
+        .bind(page.offset());
+    let rows = list.query().fetch_all(db.pool()).await.db()?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| sqlx::Row::try_get::<i64, _>(r, 0))
+        .collect::<Result<_, _>>()
+        .db()?;
+    let aud = audience_ids(db, &ids).await?;
+    let items = rows
+        .iter()
+        .zip(&ids)
+        .map(|(r, id)| {
+            row_to_session(
+                now,
+                r,
+                aud.iter()
+                    .filter(|(s, _)| s == id)
+                    .map(|(_, t)| *t)
+                    .collect(),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total: total as u64,
+    })
+}
+
+pub async fn get(db: &Db, clock: &dyn Clock, id: i64) -> Result<Session> {
+    let mut sql = SqlBuf::new("SELECT ");
+    sql.push(COLUMNS).push(FROM).push(" WHERE s.id = ").bind(id);
+    let row = sql
+        .query()
+        .fetch_optional(db.pool())
+        .await
+        .db()?
+        .ok_or(Error::NotFound)?;
+    let aud = audience_ids(db, &[id]).await?;
+    row_to_session(clock.now(), &row, aud.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Reads a session inside a write transaction, locking it against concurrent registrations.
+pub async fn lock(
+    tx: &mut Tx,
+    backend: relais_db::Backend,
+    now: Timestamp,
+    id: i64,
+) -> Result<Session> {
+    // Lock first (the row itself), then read with the counts.
+    let lock = format!(
+        "SELECT id FROM training_sessions WHERE id = $1{}",
+        relais_db::dialect::for_update(backend)
+    );
+    sqlx::query(sqlx::AssertSqlSafe(lock))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .db()?
+        .ok_or(Error::NotFound)?;
+    let mut sql = SqlBuf::new("SELECT ");
+    sql.push(COLUMNS).push(FROM).push(" WHERE s.id = ").bind(id);
+    let row = sql.query().fetch_one(&mut **tx).await.db()?;
+    let mut a =
+        SqlBuf::new("SELECT session_id, target_id FROM session_audience WHERE session_id = ");
+    a.bind(id);
+    let aud: Vec<(i64, i64)> = a.query_as().fetch_all(&mut **tx).await.db()?;
+    row_to_session(now, &row, aud.into_iter().map(|(_, t)| t).collect())
+}

@@ -1,0 +1,539 @@
+//! Registration rules on both backends: seats, waitlists, timed offers,
+//! approvals, moves, and the invariant that no session ever has more
+//! confirmed seats than its capacity, even under a race.
+
+use std::sync::Arc;
+
+use relais_core::{Clock, Grant, Lang, PersonId, Principal, Role, Scope, Timestamp};
+use relais_db::audit::Actor;
+use relais_directory::access::DirectoryAdmin;
+use relais_directory::import::{ImportOptions, import_people, import_units, no_progress};
+use relais_jobs::Worker;
+use relais_testkit::{FakeClock, TestDb};
+use relais_training::access::TrainingOffice;
+use relais_training::courses::{self, NewCourse};
+use relais_training::registrations::{self, OfferExpiryJob, Training};
+use relais_training::sessions::{self, NewSession};
+use relais_training::{Audience, RegistrationStatus};
+
+const UNITS: &str =
+    "code;name;delegation;partners\nU1;Immunologie;DR-PACA;\nU2;Neurosciences;DR-EST;\n";
+
+struct World {
+    t: Training,
+    db: TestDb,
+    clock: FakeClock,
+    officer: Principal,
+    people: Vec<PersonId>,
+}
+
+fn principal(id: PersonId, grants: Vec<Grant>) -> Principal {
+    Principal {
+        person_id: id,
+        display_name: format!("p{id}"),
+        email: String::new(),
+        lang: Some(Lang::Fr),
+        unit: None,
+        delegation: None,
+        grants,
+        token: None,
+    }
+}
+
+impl World {
+    /// P1 manages P2..P40 and supervises P3 as a PhD student; P41 is in DR-EST.
+    async fn new() -> World {
+        let db = TestDb::new().await;
+        let clock = FakeClock::new(Timestamp::from_jiff(
+            "2020-03-02T08:00:00Z".parse().unwrap(),
+        ));
+        let admin = DirectoryAdmin::operator();
+        import_units(
+            &db.db,
+            &clock,
+            Actor::SYSTEM,
+            admin,
+            UNITS.as_bytes(),
+            ImportOptions::default(),
+            &no_progress,
+        )
+        .await
+        .unwrap();
+        let mut csv = String::from(
+            "employee_number;email;first_name;last_name;unit_code;team;manager_employee_number;job_category;phd_supervisor;language\n",
+        );
+        csv.push_str("P1;p1@x.test;Hélène;Lefèvre;U1;;;Chercheur;;\n");
+        for i in 2..=40 {
+            let sup = if i == 3 { "P1" } else { "" };
+            csv.push_str(&format!(
+                "P{i};p{i}@x.test;Prénom{i};Nom{i};U1;;P1;Technicien;{sup};\n"
+            ));
+        }
+        csv.push_str("P41;p41@x.test;Zoé;Müller;U2;;;Chercheur;;en\n");
+        let r = import_people(
+            &db.db,
+            &clock,
+            Actor::SYSTEM,
+            admin,
+            csv.as_bytes(),
+            ImportOptions::default(),
+            &no_progress,
+        )
+        .await
+        .unwrap();
+        assert!(r.written, "{:?}", r.errors);
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM people ORDER BY CAST(SUBSTR(employee_number, 2) AS BIGINT)",
+        )
+        .fetch_all(db.db.pool())
+        .await
+        .unwrap();
+        let people = ids.into_iter().map(|(i,)| PersonId(i)).collect::<Vec<_>>();
+        let officer = principal(
+            people[40],
+            vec![Grant {
+                role: Role::TrainingOfficer,
+                scope: Scope::Institute,
+            }],
+        );
+        let t = Training {
+            db: db.db.clone(),
+            clock: Arc::new(clock.clone()),
+            public_url: "http://relais.test".into(),
+            mail_domain: "relais.test".into(),
+        };
+        World {
+            t,
+            db,
+            clock,
+            officer,
+            people,
+        }
+    }
+
+    fn person(&self, n: usize) -> Principal {
+        principal(self.people[n - 1], vec![])
+    }
+
+    async fn session(&self, capacity: i64, tweak: impl FnOnce(&mut NewSession)) -> i64 {
+        let office = TrainingOffice::for_principal(&self.officer).unwrap();
+        let course = courses::create(
+            &self.t.db,
+            &self.clock,
+            Actor::SYSTEM,
+            &office,
+            NewCourse {
+                title: "Webinaire : encadrer ses doctorants à distance".into(),
+                format: "webinar".into(),
+                themes: vec!["Management".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let mut s = NewSession {
+            starts_at: "2020-03-24T09:00:00+01:00".into(),
+            ends_at: "2020-03-24T12:00:00+01:00".into(),
+            capacity,
+            site_id: None,
+            venue_address: None,
+            video_link: Some("https://visio.example.fr/j/1".into()),
+            trainers: vec!["Claire Dubois".into()],
+            registration_opens_at: None,
+            registration_closes_at: None,
+            audience: None,
+            requires_approval: false,
+            waitlist_mode: None,
+            offer_hours: None,
+            delegation_id: None,
+        };
+        tweak(&mut s);
+        sessions::create(&self.t.db, &self.clock, Actor::SYSTEM, &office, course, s)
+            .await
+            .unwrap()
+    }
+
+    async fn register(
+        &self,
+        n: usize,
+        session: i64,
+    ) -> relais_core::Result<(i64, RegistrationStatus)> {
+        registrations::register(&self.t, &self.person(n), session, None, None).await
+    }
+
+    async fn status(&self, id: i64) -> String {
+        let (s,): (String,) = sqlx::query_as("SELECT status FROM registrations WHERE id = $1")
+            .bind(id)
+            .fetch_one(self.db.db.pool())
+            .await
+            .unwrap();
+        s
+    }
+
+    async fn mails(&self, key: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND payload LIKE $1",
+        )
+        .bind(format!("%{key}%"))
+        .fetch_one(self.db.db.pool())
+        .await
+        .unwrap();
+        n
+    }
+}
+
+#[tokio::test]
+async fn seats_then_waitlist_then_a_timed_offer_that_lapses_to_the_next() {
+    let w = World::new().await;
+    let s = w.session(2, |_| {}).await;
+    let (a, st) = w.register(2, s).await.unwrap();
+    assert_eq!(st, RegistrationStatus::Confirmed);
+    assert_eq!(
+        w.register(4, s).await.unwrap().1,
+        RegistrationStatus::Confirmed
+    );
+    let (c, st) = w.register(5, s).await.unwrap();
+    assert_eq!(st, RegistrationStatus::Waitlisted);
+    let (d, _) = w.register(6, s).await.unwrap();
+    let err = w.register(5, s).await.unwrap_err();
+    assert!(
+        matches!(err, relais_core::Error::Conflict { .. }),
+        "registering twice: {err:?}"
+    );
+
+    registrations::cancel(&w.t, &w.person(2), a).await.unwrap();
+    assert_eq!(w.status(c).await, "offered");
+    assert_eq!(w.status(d).await, "waitlisted");
+    let seats = sessions::get(&w.t.db, &w.clock, s).await.unwrap();
+    assert_eq!(
+        (
+            seats.confirmed,
+            seats.offered,
+            seats.waitlisted,
+            seats.seats_left
+        ),
+        (1, 1, 1, 0)
+    );
+
+    // 48 hours pass: the offer lapses and the next person is offered the seat.
+    w.clock.advance_secs(48 * 3600 + 1);
+    let worker = Worker::new(
+        w.t.db.clone(),
+        w.t.clock.clone(),
+        vec![Arc::new(OfferExpiryJob(w.t.clone()))],
+    );
+    worker.run_pending().await.unwrap();
+    assert_eq!(w.status(c).await, "cancelled");
+    assert_eq!(w.status(d).await, "offered");
+    let late = registrations::accept(&w.t, &w.person(5), c)
+        .await
+        .unwrap_err();
+    assert!(format!("{late:?}").contains("training-error-offer-lapsed"));
+    registrations::accept(&w.t, &w.person(6), d).await.unwrap();
+    assert_eq!(w.status(d).await, "confirmed");
+    // Confirmation mails carry the invitation; the cancellation its withdrawal.
+    assert!(w.mails("METHOD:REQUEST").await >= 3);
+    assert_eq!(w.mails("METHOD:CANCEL").await, 1);
+}
+
+#[tokio::test]
+async fn automatic_mode_confirms_the_next_at_once() {
+    let w = World::new().await;
+    let s = w
+        .session(1, |s| s.waitlist_mode = Some("automatic".into()))
+        .await;
+    let (a, _) = w.register(2, s).await.unwrap();
+    let (b, st) = w.register(4, s).await.unwrap();
+    assert_eq!(st, RegistrationStatus::Waitlisted);
+    registrations::cancel(&w.t, &w.person(2), a).await.unwrap();
+    assert_eq!(w.status(b).await, "confirmed");
+}
+
+#[tokio::test]
+async fn the_window_and_the_audience_are_enforced() {
+    let w = World::new().await;
+    let early = w
+        .session(5, |s| {
+            s.registration_opens_at = Some("2020-03-10T00:00:00Z".into())
+        })
+        .await;
+    assert!(
+        format!("{:?}", w.register(2, early).await.unwrap_err()).contains("registration-closed")
+    );
+    let supervisors = w
+        .session(5, |s| s.audience = Some(Audience::PhdSupervisors))
+        .await;
+    assert!(
+        format!("{:?}", w.register(2, supervisors).await.unwrap_err()).contains("not-in-audience")
+    );
+    assert_eq!(
+        w.register(1, supervisors).await.unwrap().1,
+        RegistrationStatus::Confirmed
+    );
+    let (d,): (i64,) = sqlx::query_as("SELECT id FROM delegations WHERE code = 'DR-EST'")
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    let est = w
+        .session(5, |s| s.audience = Some(Audience::Delegations(vec![d])))
+        .await;
+    assert!(w.register(2, est).await.is_err());
+    assert!(w.register(41, est).await.is_ok());
+    let later = w.session(5, |_| {}).await;
+    w.clock.advance_secs(30 * 86_400);
+    assert!(
+        format!("{:?}", w.register(2, later).await.unwrap_err()).contains("registration-closed")
+    );
+}
+
+#[tokio::test]
+async fn bad_sessions_are_refused() {
+    let w = World::new().await;
+    let office = TrainingOffice::for_principal(&w.officer).unwrap();
+    let course = courses::create(
+        &w.t.db,
+        &w.clock,
+        Actor::SYSTEM,
+        &office,
+        NewCourse {
+            title: "Atelier".into(),
+            format: "workshop".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let base = |cap: i64, start: &str, end: &str| NewSession {
+        starts_at: start.into(),
+        ends_at: end.into(),
+        capacity: cap,
+        site_id: None,
+        venue_address: None,
+        video_link: None,
+        trainers: vec![],
+        registration_opens_at: None,
+        registration_closes_at: None,
+        audience: None,
+        requires_approval: false,
+        waitlist_mode: None,
+        offer_hours: None,
+        delegation_id: None,
+    };
+    for (s, field) in [
+        (
+            base(10, "2020-03-24T12:00:00Z", "2020-03-24T09:00:00Z"),
+            "ends_at",
+        ),
+        (
+            base(0, "2020-03-24T09:00:00Z", "2020-03-24T12:00:00Z"),
+            "capacity",
+        ),
+        (
+            base(-3, "2020-03-24T09:00:00Z", "2020-03-24T12:00:00Z"),
+            "capacity",
+        ),
+        (base(10, "yesterday", "2020-03-24T12:00:00Z"), "starts_at"),
+    ] {
+        match sessions::create(&w.t.db, &w.clock, Actor::SYSTEM, &office, course, s).await {
+            Err(relais_core::Error::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("expected an error on {field}, got {other:?}"),
+        }
+    }
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM training_sessions")
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "nothing half-written");
+    let agent = TrainingOffice::for_principal(&w.person(2));
+    assert!(matches!(agent, Err(relais_core::Error::Forbidden)));
+}
+
+#[tokio::test]
+async fn a_manager_approves_their_people_only_and_a_full_session_waitlists() {
+    let w = World::new().await;
+    let s = w.session(1, |s| s.requires_approval = true).await;
+    let (a, st) = w.register(2, s).await.unwrap();
+    assert_eq!(st, RegistrationStatus::Pending);
+    let (b, _) = w.register(4, s).await.unwrap();
+    let stranger = w.person(41);
+    assert!(matches!(
+        registrations::decide(&w.t, &stranger, a, true, None).await,
+        Err(relais_core::Error::Forbidden)
+    ));
+    let boss = w.person(1);
+    let pending = registrations::pending_for_manager(&w.t, boss.person_id)
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 2);
+    assert_eq!(
+        registrations::decide(&w.t, &boss, a, true, Some("Bonne idée".into()))
+            .await
+            .unwrap(),
+        RegistrationStatus::Confirmed
+    );
+    assert_eq!(
+        registrations::decide(&w.t, &boss, b, true, None)
+            .await
+            .unwrap(),
+        RegistrationStatus::Waitlisted,
+        "no seat left: waitlisted"
+    );
+    assert!(
+        registrations::decide(&w.t, &boss, b, false, None)
+            .await
+            .is_err(),
+        "no longer pending"
+    );
+}
+
+#[tokio::test]
+async fn an_officer_registers_someone_moves_them_and_may_exceed_capacity_with_a_reason() {
+    let w = World::new().await;
+    let s1 = w.session(1, |_| {}).await;
+    let course: (i64,) = sqlx::query_as("SELECT course_id FROM training_sessions WHERE id = $1")
+        .bind(s1)
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    let office = TrainingOffice::for_principal(&w.officer).unwrap();
+    let mk = |cap| NewSession {
+        starts_at: "2020-04-07T09:00:00+02:00".into(),
+        ends_at: "2020-04-07T12:00:00+02:00".into(),
+        capacity: cap,
+        site_id: None,
+        venue_address: None,
+        video_link: None,
+        trainers: vec![],
+        registration_opens_at: None,
+        registration_closes_at: None,
+        audience: None,
+        requires_approval: false,
+        waitlist_mode: None,
+        offer_hours: None,
+        delegation_id: None,
+    };
+    let s2 = sessions::create(&w.t.db, &w.clock, Actor::SYSTEM, &office, course.0, mk(1))
+        .await
+        .unwrap();
+    let (a, _) = registrations::register(&w.t, &w.officer, s1, Some(w.people[1]), None)
+        .await
+        .unwrap();
+    let (b, st) = registrations::register(&w.t, &w.officer, s1, Some(w.people[3]), None)
+        .await
+        .unwrap();
+    assert_eq!(st, RegistrationStatus::Waitlisted);
+    let (guest, st) = registrations::register(
+        &w.t,
+        &w.officer,
+        s1,
+        Some(w.people[4]),
+        Some("Intervenant invité".into()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        st,
+        RegistrationStatus::Confirmed,
+        "beyond capacity, with a reason"
+    );
+    assert!(
+        registrations::register(&w.t, &w.person(2), s1, Some(w.people[5]), None)
+            .await
+            .is_err(),
+        "an agent cannot register others"
+    );
+
+    assert_eq!(
+        registrations::move_to(&w.t, &w.officer, a, s2)
+            .await
+            .unwrap(),
+        RegistrationStatus::Confirmed
+    );
+    // Moving a confirmed registrant into a now-full session is refused, and nothing changes.
+    assert!(
+        format!(
+            "{:?}",
+            registrations::move_to(&w.t, &w.officer, guest, s2)
+                .await
+                .unwrap_err()
+        )
+        .contains("target-full")
+    );
+    assert_eq!(w.status(guest).await, "confirmed");
+    let (at,): (i64,) = sqlx::query_as("SELECT session_id FROM registrations WHERE id = $1")
+        .bind(guest)
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(at, s1);
+    // A waitlisted person moves onto the other waitlist, keeping their arrival time.
+    assert_eq!(
+        registrations::move_to(&w.t, &w.officer, b, s2)
+            .await
+            .unwrap(),
+        RegistrationStatus::Waitlisted
+    );
+    let (logged,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE details LIKE '%Intervenant invité%'")
+            .fetch_one(w.db.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(logged, 1);
+}
+
+#[tokio::test]
+async fn never_more_confirmed_than_capacity_under_a_race() {
+    let w = World::new().await;
+    let s = w.session(5, |_| {}).await;
+    let mut tasks = Vec::new();
+    for n in 2..=40 {
+        let t = w.t.clone();
+        let p = w.person(n);
+        tasks.push(tokio::spawn(async move {
+            registrations::register(&t, &p, s, None, None).await
+        }));
+    }
+    let mut confirmed = 0;
+    let mut waitlisted = 0;
+    for task in tasks {
+        match task.await.unwrap().unwrap().1 {
+            RegistrationStatus::Confirmed => confirmed += 1,
+            RegistrationStatus::Waitlisted => waitlisted += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((confirmed, waitlisted), (5, 34));
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
+    )
+    .bind(s)
+    .fetch_one(w.db.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(n, 5);
+    // Cancellations racing with registrations keep the invariant too.
+    let ids: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, person_id FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
+    )
+    .bind(s)
+    .fetch_all(w.db.db.pool())
+    .await
+    .unwrap();
+    let mut tasks = Vec::new();
+    for (id, person) in ids {
+        let t = w.t.clone();
+        let p = principal(PersonId(person), vec![]);
+        tasks.push(tokio::spawn(async move {
+            registrations::cancel(&t, &p, id).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let (held,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status IN ('confirmed', 'offered')").bind(s).fetch_one(w.db.db.pool()).await.unwrap();
+    assert_eq!(
+        held, 5,
+        "every freed seat offered to the next in line, no more"
+    );
+    let _ = w.clock.now();
+}
