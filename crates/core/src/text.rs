@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(search_words("reunion"), vec!["reunion"]);
         assert_eq!(
             search_words("Les journaux régionaux"),
-            vec!["le", "journal", "regional"]
+            vec!["les", "journal", "regional"]
         );
         assert_eq!(
             search_words("webinaire doctorants"),
