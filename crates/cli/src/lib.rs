@@ -20,10 +20,30 @@ pub fn app(db: Db, clock: Arc<dyn Clock>, web: WebConfig) -> Router {
         db: db.clone(),
         clock: clock.clone(),
     });
-    relais_web::app(db, clock, web, identity, vec![relais_directory::feature()])
+    relais_web::app(
+        db,
+        clock,
+        web,
+        identity,
+        vec![relais_directory::feature(), relais_training::feature()],
+    )
 }
 
 /// Every kind of job the worker runs.
-pub fn job_handlers(mailer: Arc<Mailer>) -> Vec<Arc<dyn JobHandler>> {
-    vec![Arc::new(SendMailJob(mailer))]
+pub fn job_handlers(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    web: &WebConfig,
+    mailer: Arc<Mailer>,
+) -> Vec<Arc<dyn JobHandler>> {
+    let training = relais_training::registrations::Training {
+        db,
+        clock,
+        public_url: web.public_url.clone(),
+        mail_domain: web.mail_domain.clone(),
+    };
+    vec![
+        Arc::new(SendMailJob(mailer)),
+        Arc::new(relais_training::registrations::OfferExpiryJob(training)),
+    ]
 }

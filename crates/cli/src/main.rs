@@ -241,7 +241,7 @@ async fn main() -> anyhow::Result<()> {
                 eprintln!("Loading the demo institute ({} people)…", demo::PEOPLE);
                 let bar = progress_bar("people");
                 let b = bar.clone();
-                demo::load(
+                let directory = demo::load(
                     &db,
                     &clock,
                     demo::SEED,
@@ -253,6 +253,15 @@ async fn main() -> anyhow::Result<()> {
                 )
                 .await?;
                 bar.finish_and_clear();
+                eprintln!("Loading a year of trainings…");
+                let web = cfg.web();
+                let training = relais_training::registrations::Training {
+                    db: db.clone(),
+                    clock: Arc::new(SystemClock),
+                    public_url: web.public_url.clone(),
+                    mail_domain: web.mail_domain.clone(),
+                };
+                relais_training::demo::load(&training, &directory, demo::SEED).await?;
             }
             println!("Relais demo: open {}/", cfg.public_url);
             println!("Every demo account's password is: {}", demo::PASSWORD);

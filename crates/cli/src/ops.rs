@@ -93,8 +93,12 @@ pub async fn serve(cfg: &Config, db: Db, with_worker: bool) -> anyhow::Result<()
     let worker = with_worker.then(|| {
         let mailer = Arc::new(cfg.mailer().map_err(anyhow::Error::msg)?);
         anyhow::Ok(tokio::spawn(
-            Worker::new(db.clone(), clock.clone(), crate::job_handlers(mailer))
-                .run(stop_rx.clone()),
+            Worker::new(
+                db.clone(),
+                clock.clone(),
+                crate::job_handlers(db.clone(), clock.clone(), &cfg.web(), mailer),
+            )
+            .run(stop_rx.clone()),
         ))
     });
     let worker = worker.transpose()?;
@@ -117,8 +121,14 @@ pub async fn worker(cfg: &Config, db: Db) -> anyhow::Result<()> {
     let mailer = Arc::new(cfg.mailer().map_err(anyhow::Error::msg)?);
     let (stop_tx, stop_rx) = watch::channel(false);
     let beat = heartbeat(db.clone(), "worker", stop_rx.clone());
-    let task =
-        tokio::spawn(Worker::new(db.clone(), clock, crate::job_handlers(mailer)).run(stop_rx));
+    let task = tokio::spawn(
+        Worker::new(
+            db.clone(),
+            clock.clone(),
+            crate::job_handlers(db.clone(), clock.clone(), &cfg.web(), mailer),
+        )
+        .run(stop_rx),
+    );
     shutdown_signal().await;
     let _ = stop_tx.send(true);
     let _ = task.await;

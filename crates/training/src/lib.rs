@@ -8,10 +8,14 @@
 pub mod access;
 pub mod calendar;
 pub mod courses;
+pub mod demo;
 pub mod demo_data;
 pub mod model;
 pub mod notices;
 pub mod registrations;
 pub mod sessions;
+mod web;
+
+pub use web::feature;
 
 pub use model::*;

@@ -94,11 +94,13 @@ mod tests {
         };
         let fr = keys(concat!(
             include_str!("../locales/fr/main.ftl"),
-            include_str!("../locales/fr/directory.ftl")
+            include_str!("../locales/fr/directory.ftl"),
+            include_str!("../locales/fr/training.ftl")
         ));
         let en = keys(concat!(
             include_str!("../locales/en/main.ftl"),
-            include_str!("../locales/en/directory.ftl")
+            include_str!("../locales/en/directory.ftl"),
+            include_str!("../locales/en/training.ftl")
         ));
         for k in &fr {
             assert!(en.contains(k), "{k} is missing in English");

@@ -91,7 +91,7 @@ impl TestApp {
             body_limit: 1024 * 1024,
             ..Default::default()
         };
-        let router = relais::app(db.db.clone(), Arc::new(clock.clone()), web);
+        let router = relais::app(db.db.clone(), Arc::new(clock.clone()), web.clone());
         let mailer = Arc::new(Mailer {
             from: "Relais <relais@relais.test>".parse().unwrap(),
             transport: Transport::smtp(&smtp.url()).unwrap(),
@@ -99,7 +99,7 @@ impl TestApp {
         let worker = Worker::new(
             db.db.clone(),
             Arc::new(clock.clone()),
-            relais::job_handlers(mailer),
+            relais::job_handlers(db.db.clone(), Arc::new(clock.clone()), &web, mailer),
         );
         let app = TestApp {
             db,

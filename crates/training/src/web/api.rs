@@ -13,11 +13,11 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::services;
 use crate::access::TrainingOffice;
+use crate::calendar;
 use crate::courses::{self, Course, CourseFilter, NewCourse};
 use crate::model::{Audience, Format, RegistrationStatus, SessionStatus, WaitlistMode};
 use crate::registrations::{self, Registration};
 use crate::sessions::{self, NewSession, Session, SessionFilter};
-use crate::calendar;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -59,29 +59,64 @@ fn bad_format() -> relais_core::Error {
 /// The offer: courses, e-learning modules and MOOCs.
 #[utoipa::path(get, path = "/api/v1/courses", tag = "training", params(CourseQuery, Paging),
     responses((status = 200, body = CourseList), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn list_courses(State(state): State<AppState>, ctx: Ctx, Query(q): Query<CourseQuery>, Query(p): Query<Paging>) -> AppResult<Json<CourseList>> {
+async fn list_courses(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CourseQuery>,
+    Query(p): Query<Paging>,
+) -> AppResult<Json<CourseList>> {
     ctx.require()?;
-    let format = q.format.as_deref().filter(|f| !f.is_empty()).map(|f| Format::parse(f).ok_or_else(bad_format)).transpose()?;
-    let filter = CourseFilter { q: q.q, format, theme: q.theme, delegation: q.delegation };
+    let format = q
+        .format
+        .as_deref()
+        .filter(|f| !f.is_empty())
+        .map(|f| Format::parse(f).ok_or_else(bad_format))
+        .transpose()?;
+    let filter = CourseFilter {
+        q: q.q,
+        format,
+        theme: q.theme,
+        delegation: q.delegation,
+    };
     let page = courses::list(&state.db, &filter, p.request()).await?;
-    Ok(Json(CourseList { items: page.items, page: page.page, per_page: page.per_page, total: page.total }))
+    Ok(Json(CourseList {
+        items: page.items,
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
 }
 
 /// Creates a course (training officers): `title` and `format` are enough.
 #[utoipa::path(post, path = "/api/v1/courses", tag = "training", request_body = NewCourse,
     responses((status = 201, body = Created), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_course(State(state): State<AppState>, ctx: Ctx, ApiJson(body): ApiJson<NewCourse>) -> AppResult<impl IntoResponse> {
+async fn create_course(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewCourse>,
+) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
     let office = TrainingOffice::for_principal(p)?;
-    let actor = relais_db::audit::Actor { person: Some(p.person_id), token: p.token };
+    let actor = relais_db::audit::Actor {
+        person: Some(p.person_id),
+        token: p.token,
+    };
     let id = courses::create(&state.db, state.clock.as_ref(), actor, &office, body).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/courses/{id}"))], Json(Created { id })))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/courses/{id}"))],
+        Json(Created { id }),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/courses/{id}", tag = "training", params(("id" = i64, Path)),
     responses((status = 200, body = Course), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_course(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Course>> {
+async fn get_course(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Course>> {
     ctx.require()?;
     Ok(Json(courses::get(&state.db, id).await?))
 }
@@ -109,37 +144,81 @@ struct SessionQuery {
 /// Sessions, by course and dates.
 #[utoipa::path(get, path = "/api/v1/sessions", tag = "training", params(SessionQuery, Paging),
     responses((status = 200, body = SessionList), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn list_sessions(State(state): State<AppState>, ctx: Ctx, Query(q): Query<SessionQuery>, Query(p): Query<Paging>) -> AppResult<Json<SessionList>> {
+async fn list_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SessionQuery>,
+    Query(p): Query<Paging>,
+) -> AppResult<Json<SessionList>> {
     ctx.require()?;
     let filter = SessionFilter {
         course: q.course,
-        from: q.from.as_deref().map(|t| sessions::parse_time("from", t)).transpose()?,
-        to: q.to.as_deref().map(|t| sessions::parse_time("to", t)).transpose()?,
+        from: q
+            .from
+            .as_deref()
+            .map(|t| sessions::parse_time("from", t))
+            .transpose()?,
+        to: q
+            .to
+            .as_deref()
+            .map(|t| sessions::parse_time("to", t))
+            .transpose()?,
         open: q.open.unwrap_or(false),
         ..Default::default()
     };
     let page = sessions::list(&state.db, state.clock.as_ref(), &filter, p.request()).await?;
-    Ok(Json(SessionList { items: page.items, page: page.page, per_page: page.per_page, total: page.total }))
+    Ok(Json(SessionList {
+        items: page.items,
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
 }
 
 /// Adds a session to a course (training officers): `starts_at`, `ends_at` and `capacity` are enough.
 #[utoipa::path(post, path = "/api/v1/courses/{id}/sessions", tag = "training", params(("id" = i64, Path)), request_body = NewSession,
     responses((status = 201, body = Created), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_session(State(state): State<AppState>, ctx: Ctx, Path(course): Path<i64>, ApiJson(body): ApiJson<NewSession>) -> AppResult<impl IntoResponse> {
+async fn create_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(course): Path<i64>,
+    ApiJson(body): ApiJson<NewSession>,
+) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
     let office = TrainingOffice::for_principal(p)?;
-    let actor = relais_db::audit::Actor { person: Some(p.person_id), token: p.token };
-    let id = sessions::create(&state.db, state.clock.as_ref(), actor, &office, course, body).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/sessions/{id}"))], Json(Created { id })))
+    let actor = relais_db::audit::Actor {
+        person: Some(p.person_id),
+        token: p.token,
+    };
+    let id = sessions::create(
+        &state.db,
+        state.clock.as_ref(),
+        actor,
+        &office,
+        course,
+        body,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/sessions/{id}"))],
+        Json(Created { id }),
+    ))
 }
 
 /// One session with its seats: `capacity`, `confirmed`, `seats_left`, `waitlisted`.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "training", params(("id" = i64, Path)),
     responses((status = 200, body = Session), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_session(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Session>> {
+async fn get_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Session>> {
     ctx.require()?;
-    Ok(Json(sessions::get(&state.db, state.clock.as_ref(), id).await?))
+    Ok(Json(
+        sessions::get(&state.db, state.clock.as_ref(), id).await?,
+    ))
 }
 
 #[derive(Deserialize, Default, ToSchema)]
@@ -160,10 +239,27 @@ pub struct RegistrationResult {
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/registrations", tag = "training", params(("id" = i64, Path)), request_body(content = Option<NewRegistration>),
     responses((status = 201, body = RegistrationResult), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn register(State(state): State<AppState>, ctx: Ctx, Path(session): Path<i64>, body: Option<ApiJson<NewRegistration>>) -> AppResult<impl IntoResponse> {
+async fn register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(session): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
-    let body = body.map(|b| b.0).unwrap_or_default();
-    let (id, status) = registrations::register(&services(&state), p, session, body.person_id.map(PersonId), body.over_capacity_reason).await?;
+    // The body is optional: an agent registering themself sends none.
+    let body: NewRegistration = if body.iter().all(u8::is_ascii_whitespace) {
+        NewRegistration::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|_| relais_web::AppError::BadRequest)?
+    };
+    let (id, status) = registrations::register(
+        &services(&state),
+        p,
+        session,
+        body.person_id.map(PersonId),
+        body.over_capacity_reason,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(RegistrationResult { id, status })))
 }
 
@@ -171,7 +267,11 @@ async fn register(State(state): State<AppState>, ctx: Ctx, Path(session): Path<i
 #[utoipa::path(delete, path = "/api/v1/registrations/{id}", tag = "training", params(("id" = i64, Path)),
     responses((status = 200, body = Registration), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn cancel(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Registration>> {
+async fn cancel(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Registration>> {
     let p = ctx.require()?;
     let t = services(&state);
     registrations::cancel(&t, p, id).await?;
@@ -182,7 +282,11 @@ async fn cancel(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/accept", tag = "training", params(("id" = i64, Path)),
     responses((status = 200, body = Registration), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn accept(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Registration>> {
+async fn accept(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Registration>> {
     let p = ctx.require()?;
     let t = services(&state);
     registrations::accept(&t, p, id).await?;
@@ -192,7 +296,11 @@ async fn accept(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
 /// The registrations of a session (training officers).
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/registrations", tag = "training", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Registration>), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn session_registrations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Vec<Registration>>> {
+async fn session_registrations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<Registration>>> {
     let p = ctx.require()?;
     let t = services(&state);
     let s = sessions::get(&state.db, state.clock.as_ref(), id).await?;
@@ -202,9 +310,14 @@ async fn session_registrations(State(state): State<AppState>, ctx: Ctx, Path(id)
 /// The caller's registrations.
 #[utoipa::path(get, path = "/api/v1/me/registrations", tag = "training",
     responses((status = 200, body = Vec<Registration>), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn my_registrations(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<Registration>>> {
+async fn my_registrations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> AppResult<Json<Vec<Registration>>> {
     let p = ctx.require()?;
-    Ok(Json(registrations::for_person(&services(&state), p.person_id).await?))
+    Ok(Json(
+        registrations::for_person(&services(&state), p.person_id).await?,
+    ))
 }
 
 /// The caller's confirmed sessions as iCalendar.
@@ -223,7 +336,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/courses/{id}/sessions", post(create_session))
         .route("/api/v1/sessions", get(list_sessions))
         .route("/api/v1/sessions/{id}", get(get_session))
-        .route("/api/v1/sessions/{id}/registrations", post(register).get(session_registrations))
+        .route(
+            "/api/v1/sessions/{id}/registrations",
+            post(register).get(session_registrations),
+        )
         .route("/api/v1/registrations/{id}", delete(cancel))
         .route("/api/v1/registrations/{id}/accept", post(accept))
         .route("/api/v1/me/registrations", get(my_registrations))

@@ -12,11 +12,17 @@ use crate::registrations::Training;
 
 pub fn feature() -> Feature {
     Feature {
-        router: Router::<AppState>::new().merge(api::router()).merge(pages::router()),
+        router: Router::<AppState>::new()
+            .merge(api::router())
+            .merge(pages::router()),
         nav: vec![
             NavItem::new("/training", "nav-training", |_| true),
             NavItem::new("/training/my", "nav-my-trainings", |_| true),
-            NavItem::new("/training/office", "nav-training-office", TrainingOffice::is_officer),
+            NavItem::new(
+                "/training/office",
+                "nav-training-office",
+                TrainingOffice::is_officer,
+            ),
         ],
         openapi: api::TrainingApi::openapi(),
     }

@@ -1,0 +1,661 @@
+//! The training pages: the catalogue, a course, a session, "my trainings",
+//! the office's view, exports and the secret calendar feed.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use relais_core::{Error, Page, PageRequest, PersonId};
+use relais_directory::people;
+use relais_web::layout::render;
+use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
+use serde::Deserialize;
+
+use super::services;
+use crate::access::TrainingOffice;
+use crate::calendar;
+use crate::courses::{self, Course, CourseFilter};
+use crate::model::{Format, RegistrationStatus};
+use crate::registrations::{self, Registration};
+use crate::sessions::{self, Session, SessionFilter};
+
+#[derive(Deserialize, Default)]
+struct CatalogueQuery {
+    q: Option<String>,
+    format: Option<String>,
+    theme: Option<String>,
+    seats: Option<String>,
+    page: Option<u32>,
+}
+
+/// A line of the catalogue: a session with its course, or a self-paced course.
+struct Line {
+    href: String,
+    title: String,
+    format: String,
+    when: String,
+    seats: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "catalogue.html")]
+struct CataloguePage {
+    page: PageCtx,
+    q: String,
+    format: String,
+    seats_only: bool,
+    formats: Vec<(&'static str, String)>,
+    sessions: Vec<Line>,
+    self_paced: Vec<Line>,
+    summary: String,
+}
+
+impl CataloguePage {
+    fn is_format(&self, code: &str) -> bool {
+        self.format == code
+    }
+}
+
+fn format_label(t: T, f: Format) -> String {
+    t.t(&format!("format-{}", f.as_str()))
+}
+
+async fn catalogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CatalogueQuery>,
+) -> AppResult<Html<String>> {
+    ctx.require()?;
+    let t = T(ctx.lang);
+    let tz = &state.config.time_zone;
+    let format = q.format.as_deref().and_then(Format::parse);
+    let seats_only = q.seats.is_some();
+    let now = state.clock.now();
+    let filter = SessionFilter {
+        from: Some(now),
+        q: q.q.clone(),
+        with_seats_left: seats_only,
+        ..Default::default()
+    };
+    let found = sessions::list(
+        &state.db,
+        state.clock.as_ref(),
+        &filter,
+        PageRequest::new(q.page, Some(100)),
+    )
+    .await?;
+    let mut course_formats = std::collections::HashMap::new();
+    let mut lines = Vec::new();
+    for s in found.items {
+        let f = match course_formats.get(&s.course_id) {
+            Some(f) => *f,
+            None => {
+                let c = courses::get(&state.db, s.course_id).await?;
+                course_formats.insert(s.course_id, c.format);
+                c.format
+            }
+        };
+        if format.is_some_and(|want| want != f) {
+            continue;
+        }
+        lines.push(Line {
+            href: format!("/training/sessions/{}", s.id),
+            title: s.course_title.clone(),
+            format: format_label(t, f),
+            when: s.starts.local(tz),
+            seats: t.ta(
+                "seats-left",
+                &[
+                    ("n", s.seats_left.to_string()),
+                    ("waitlisted", s.waitlisted.to_string()),
+                ],
+            ),
+        });
+    }
+    let self_paced = if format.is_none_or(|f| !f.has_sessions()) {
+        let mut out = Vec::new();
+        for f in [Format::Elearning, Format::Mooc] {
+            if format.is_some_and(|want| want != f) {
+                continue;
+            }
+            let cf = CourseFilter {
+                q: q.q.clone(),
+                format: Some(f),
+                theme: q.theme.clone(),
+                delegation: None,
+            };
+            for c in courses::list(&state.db, &cf, PageRequest::new(Some(1), Some(50)))
+                .await?
+                .items
+            {
+                out.push(Line {
+                    href: format!("/training/courses/{}", c.id),
+                    title: c.title,
+                    format: format_label(t, f),
+                    when: c
+                        .effort_minutes
+                        .map(|m| t.ta("effort-hours", &[("h", (m / 60).max(1).to_string())]))
+                        .unwrap_or_default(),
+                    seats: c.provider.unwrap_or_default(),
+                });
+            }
+        }
+        out
+    } else {
+        Vec::new()
+    };
+    let summary = t.ta(
+        "catalogue-summary",
+        &[
+            ("sessions", lines.len().to_string()),
+            ("courses", self_paced.len().to_string()),
+        ],
+    );
+    render(&CataloguePage {
+        page: PageCtx::new(&state, &ctx, t.t("catalogue-title")),
+        q: q.q.unwrap_or_default(),
+        format: q.format.unwrap_or_default(),
+        seats_only,
+        formats: Format::ALL
+            .iter()
+            .map(|f| (f.as_str(), format_label(t, *f)))
+            .collect(),
+        sessions: lines,
+        self_paced,
+        summary,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "course.html")]
+struct CoursePage {
+    page: PageCtx,
+    course: Course,
+    format: String,
+    sessions: Vec<(Session, String, String)>,
+}
+
+async fn course_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    ctx.require()?;
+    let t = T(ctx.lang);
+    let course = courses::get(&state.db, id).await?;
+    let filter = SessionFilter {
+        course: Some(id),
+        ..Default::default()
+    };
+    let list = sessions::list(
+        &state.db,
+        state.clock.as_ref(),
+        &filter,
+        PageRequest::new(Some(1), Some(200)),
+    )
+    .await?;
+    let tz = &state.config.time_zone;
+    render(&CoursePage {
+        page: PageCtx::new(&state, &ctx, course.title.clone()),
+        format: format_label(t, course.format),
+        sessions: list
+            .items
+            .into_iter()
+            .map(|s| {
+                let when = format!("{} → {}", s.starts.local(tz), s.ends.local(tz));
+                let status = t.t(&format!("session-status-{}", s.status.as_str()));
+                (s, when, status)
+            })
+            .collect(),
+        course,
+    })
+}
+
+struct Registrant {
+    name: String,
+    email: String,
+    unit: String,
+    delegation: String,
+    status: String,
+    position: String,
+    id: i64,
+    active: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "session.html")]
+struct SessionPage {
+    page: PageCtx,
+    s: Session,
+    when: String,
+    status: String,
+    mine: Option<Registration>,
+    mine_status: String,
+    registrants: Option<Vec<Registrant>>,
+    message: Option<String>,
+}
+
+async fn session_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    session_view(&state, &ctx, id, None).await
+}
+
+async fn session_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    message: Option<String>,
+) -> AppResult<Html<String>> {
+    let p = ctx.require()?;
+    let t = T(ctx.lang);
+    let tr = services(state);
+    let s = sessions::get(&state.db, state.clock.as_ref(), id).await?;
+    let mine = registrations::for_person(&tr, p.person_id)
+        .await?
+        .into_iter()
+        .rfind(|r| r.session_id == id && r.status.is_active());
+    let registrants = match registrations::for_session(&tr, p, &s).await {
+        Ok(list) => {
+            let briefs = people::briefs(
+                &state.db,
+                &list
+                    .iter()
+                    .map(|r| PersonId(r.person_id))
+                    .collect::<Vec<_>>(),
+            )
+            .await?;
+            Some(
+                list.into_iter()
+                    .map(|r| {
+                        let b = briefs.iter().find(|b| b.id.0 == r.person_id);
+                        Registrant {
+                            name: b.map(|b| b.name.clone()).unwrap_or_default(),
+                            email: b.map(|b| b.email.clone()).unwrap_or_default(),
+                            unit: b.and_then(|b| b.unit_code.clone()).unwrap_or_default(),
+                            delegation: b
+                                .and_then(|b| b.delegation_name.clone())
+                                .unwrap_or_default(),
+                            status: t.t(&format!("registration-status-{}", r.status.as_str())),
+                            position: r.position.map(|p| p.to_string()).unwrap_or_default(),
+                            id: r.id,
+                            active: r.status.is_active(),
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        Err(Error::Forbidden) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let tz = &state.config.time_zone;
+    render(&SessionPage {
+        page: PageCtx::new(state, ctx, s.course_title.clone()),
+        when: format!("{} → {}", s.starts.local(tz), s.ends.local(tz)),
+        status: t.t(&format!("session-status-{}", s.status.as_str())),
+        mine_status: mine
+            .as_ref()
+            .map(|r| status_line(t, r, tz))
+            .unwrap_or_default(),
+        mine,
+        registrants,
+        message,
+        s,
+    })
+}
+
+fn status_line(t: T, r: &Registration, tz: &str) -> String {
+    let base = t.t(&format!("registration-status-{}", r.status.as_str()));
+    match (r.status, r.position, &r.offer_expires_at) {
+        (RegistrationStatus::Waitlisted, Some(p), _) => format!(
+            "{base} ({})",
+            t.ta("waitlist-position", &[("n", p.to_string())])
+        ),
+        (RegistrationStatus::Offered, _, Some(e)) => {
+            let until = sessions::parse_time("x", e)
+                .map(|e| e.local(tz))
+                .unwrap_or_default();
+            format!("{base} — {}", t.ta("offer-until", &[("until", until)]))
+        }
+        _ => base,
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn register_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let t = T(ctx.lang);
+    match registrations::register(&services(&state), p, id, None, None).await {
+        Ok((_, status)) => {
+            let msg = t.t(&format!("registered-{}", status.as_str()));
+            Ok(session_view(&state, &ctx, id, Some(msg))
+                .await?
+                .into_response())
+        }
+        Err(Error::Invalid { msg, .. } | Error::Conflict { msg, .. }) => {
+            let page = session_view(&state, &ctx, id, Some(t.msg(&msg))).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+fn back_to(b: &Back) -> String {
+    relais_web::language::safe_next(b.back.as_deref().unwrap_or("/training/my"))
+}
+
+async fn cancel_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(b): CsrfForm<Back>,
+) -> AppResult<Response> {
+    registrations::cancel(&services(&state), ctx.require()?, id).await?;
+    Ok(Redirect::to(&back_to(&b)).into_response())
+}
+
+async fn accept_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(b): CsrfForm<Back>,
+) -> AppResult<Response> {
+    registrations::accept(&services(&state), ctx.require()?, id).await?;
+    Ok(Redirect::to(&back_to(&b)).into_response())
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    decision: String,
+    comment: Option<String>,
+}
+
+async fn decide_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(d): CsrfForm<Decision>,
+) -> AppResult<Response> {
+    registrations::decide(
+        &services(&state),
+        ctx.require()?,
+        id,
+        d.decision == "approve",
+        d.comment,
+    )
+    .await?;
+    Ok(Redirect::to("/training/my").into_response())
+}
+
+struct MyLine {
+    id: i64,
+    session_id: i64,
+    title: String,
+    when: String,
+    status: String,
+    offered: bool,
+    active: bool,
+}
+
+struct Request {
+    id: i64,
+    who: String,
+    title: String,
+    when: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "my.html")]
+struct MyPage {
+    page: PageCtx,
+    coming: Vec<MyLine>,
+    past: Vec<MyLine>,
+    requests: Vec<Request>,
+    feed_url: Option<String>,
+    has_feed: bool,
+}
+
+async fn my_page(state: State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
+    my_view(state, ctx, None).await
+}
+
+async fn my_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    feed_url: Option<String>,
+) -> AppResult<Html<String>> {
+    let p = ctx.require()?;
+    let t = T(ctx.lang);
+    let tr = services(&state);
+    let tz = &state.config.time_zone;
+    let now = state.clock.now();
+    let mut coming = Vec::new();
+    let mut past = Vec::new();
+    for r in registrations::for_person(&tr, p.person_id).await? {
+        let s = sessions::get(&state.db, state.clock.as_ref(), r.session_id).await?;
+        let line = MyLine {
+            id: r.id,
+            session_id: s.id,
+            title: s.course_title.clone(),
+            when: s.starts.local(tz),
+            status: status_line(t, &r, tz),
+            offered: r.status == RegistrationStatus::Offered,
+            active: r.status.is_active(),
+        };
+        if s.ends > now {
+            coming.push((s.starts, line))
+        } else {
+            past.push((s.starts, line))
+        }
+    }
+    coming.sort_by_key(|(t, _)| *t);
+    past.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
+    let mut requests = Vec::new();
+    for (r, who) in registrations::pending_for_manager(&tr, p.person_id).await? {
+        let s = sessions::get(&state.db, state.clock.as_ref(), r.session_id).await?;
+        requests.push(Request {
+            id: r.id,
+            who: who.name,
+            title: s.course_title.clone(),
+            when: s.starts.local(tz),
+        });
+    }
+    render(&MyPage {
+        page: PageCtx::new(&state, &ctx, t.t("nav-my-trainings")),
+        coming: coming.into_iter().map(|(_, l)| l).collect(),
+        past: past.into_iter().map(|(_, l)| l).collect(),
+        requests,
+        has_feed: calendar::has_feed(&tr, p.person_id).await?,
+        feed_url,
+    })
+}
+
+async fn reset_feed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Html<String>> {
+    let p = ctx.require()?;
+    let token = calendar::reset_feed(&services(&state), p.person_id).await?;
+    let url = format!("{}/training/calendar/{token}.ics", state.config.public_url);
+    my_view(State(state), ctx, Some(url)).await
+}
+
+async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let tr = services(&state);
+    let person = calendar::feed_owner(&tr, token)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(calendar::response(calendar::feed(&tr, person).await?).into_response())
+}
+
+struct FillLine {
+    id: i64,
+    title: String,
+    when: String,
+    fill: String,
+    waitlisted: i64,
+    hint: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "office.html")]
+struct OfficePage {
+    page: PageCtx,
+    lines: Vec<FillLine>,
+}
+
+async fn office(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
+    let p = ctx.require()?;
+    let office = TrainingOffice::for_principal(p)?;
+    let t = T(ctx.lang);
+    let filter = SessionFilter {
+        from: Some(state.clock.now()),
+        ..Default::default()
+    };
+    let mut all: Vec<Session> = Vec::new();
+    let mut n = 1;
+    loop {
+        let page: Page<Session> = sessions::list(
+            &state.db,
+            state.clock.as_ref(),
+            &filter,
+            PageRequest::new(Some(n), Some(200)),
+        )
+        .await?;
+        let more = page.has_next();
+        all.extend(
+            page.items
+                .into_iter()
+                .filter(|s| office.covers(s.delegation_id.map(relais_core::DelegationId))),
+        );
+        if !more || n > 20 {
+            break;
+        }
+        n += 1;
+    }
+    all.sort_by(|a, b| {
+        b.fill_rate()
+            .partial_cmp(&a.fill_rate())
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.starts.cmp(&b.starts))
+    });
+    let tz = &state.config.time_zone;
+    render(&OfficePage {
+        page: PageCtx::new(&state, &ctx, t.t("nav-training-office")),
+        lines: all
+            .into_iter()
+            .map(|s| FillLine {
+                id: s.id,
+                title: s.course_title.clone(),
+                when: s.starts.local(tz),
+                fill: format!(
+                    "{}/{} ({:.0} %)",
+                    s.confirmed,
+                    s.capacity,
+                    s.fill_rate() * 100.0
+                ),
+                waitlisted: s.waitlisted,
+                hint: s.waitlisted * 2 >= s.capacity,
+            })
+            .collect(),
+    })
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let t = T(ctx.lang);
+    let tr = services(&state);
+    let s = sessions::get(&state.db, state.clock.as_ref(), id).await?;
+    let list = registrations::for_session(&tr, p, &s).await?;
+    let briefs = people::briefs(
+        &state.db,
+        &list
+            .iter()
+            .map(|r| PersonId(r.person_id))
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    // French Excel opens UTF-8 CSV correctly with a BOM and `;`.
+    let mut out = String::from("\u{feff}");
+    let cell = |v: &str| {
+        if v.contains([';', '"', '\n']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    };
+    out.push_str(
+        &[
+            t.t("field-name"),
+            t.t("field-email"),
+            t.t("field-unit"),
+            t.t("field-delegation"),
+            t.t("field-status"),
+            t.t("field-position"),
+        ]
+        .join(";"),
+    );
+    out.push_str("\r\n");
+    for r in &list {
+        let b = briefs.iter().find(|b| b.id.0 == r.person_id);
+        let row = [
+            b.map(|b| b.name.clone()).unwrap_or_default(),
+            b.map(|b| b.email.clone()).unwrap_or_default(),
+            b.and_then(|b| b.unit_code.clone()).unwrap_or_default(),
+            b.and_then(|b| b.delegation_name.clone())
+                .unwrap_or_default(),
+            t.t(&format!("registration-status-{}", r.status.as_str())),
+            r.position.map(|p| p.to_string()).unwrap_or_default(),
+        ];
+        out.push_str(&row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(";"));
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"session-{id}.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/training", get(catalogue))
+        .route("/training/courses/{id}", get(course_page))
+        .route("/training/sessions/{id}", get(session_page))
+        .route("/training/sessions/{id}/register", post(register_form))
+        .route("/training/sessions/{id}/registrants.csv", get(export_csv))
+        .route("/training/registrations/{id}/cancel", post(cancel_form))
+        .route("/training/registrations/{id}/accept", post(accept_form))
+        .route("/training/registrations/{id}/decide", post(decide_form))
+        .route("/training/my", get(my_page))
+        .route("/training/my/calendar", post(reset_feed))
+        .route("/training/calendar/{file}", get(feed))
+        .route("/training/office", get(office))
+}
