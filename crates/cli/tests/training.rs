@@ -1,0 +1,279 @@
+//! The training office through its API and pages, as scripts and people use
+//! it, with what it emits read back by an independent iCalendar parser.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use support::{PASSWORD, TestApp};
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> support::Resp {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    let body = match body {
+        Some(b) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), req.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    support::Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn parse_ics(text: &str) -> Vec<ical::parser::ical::component::IcalCalendar> {
+    ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
+        .map(|c| c.expect("valid iCalendar"))
+        .collect()
+}
+
+fn prop<'a>(props: &'a [ical::property::Property], name: &str) -> Option<&'a str> {
+    props
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.value.as_deref())
+}
+
+#[tokio::test]
+async fn an_officer_builds_the_offer_and_agents_register_through_the_api() {
+    let mut app = TestApp::new().await;
+    let officer = app.account("it@x.test", &["training_officer"]).await;
+    let agent = app.account("agent@x.test", &[]).await;
+    let other = app.account("est@x.test", &[]).await;
+    let (_, officer_token) = app.token(officer, 30).await;
+    let (_, agent_token) = app.token(agent, 30).await;
+    let (_, other_token) = app.token(other, 30).await;
+
+    // Only title and format are needed for a course; agents may not create one.
+    let r = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &agent_token,
+        Some(serde_json::json!({"title": "X", "format": "webinar"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &officer_token,
+        Some(serde_json::json!({"title": "Réunions à distance efficaces", "format": "zoom"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["field"], "format");
+    let r = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &officer_token,
+        Some(serde_json::json!({"title": "Réunions à distance efficaces", "format": "webinar"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let course = r.json()["id"].as_i64().unwrap();
+
+    // "reunion" finds "Réunions".
+    let found = call(&app, "GET", "/api/v1/courses?q=reunion", &agent_token, None)
+        .await
+        .json();
+    assert_eq!(found["total"], 1);
+
+    // Sessions: start, end and capacity are enough; bad ones are refused.
+    let bad = call(&app, "POST", &format!("/api/v1/courses/{course}/sessions"), &officer_token,
+        Some(serde_json::json!({"starts_at": "2020-03-24T12:00:00+01:00", "ends_at": "2020-03-24T09:00:00+01:00", "capacity": 1}))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["errors"][0]["field"], "ends_at");
+    let r = call(&app, "POST", &format!("/api/v1/courses/{course}/sessions"), &officer_token,
+        Some(serde_json::json!({"starts_at": "2020-03-24T09:00:00+01:00", "ends_at": "2020-03-24T12:00:00+01:00", "capacity": 1}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let session = r.json()["id"].as_i64().unwrap();
+
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/sessions/{session}/registrations"),
+        &agent_token,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["status"], "confirmed");
+    let mine = r.json()["id"].as_i64().unwrap();
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/sessions/{session}/registrations"),
+        &agent_token,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "registering twice");
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/sessions/{session}/registrations"),
+        &other_token,
+        None,
+    )
+    .await;
+    assert_eq!(r.json()["status"], "waitlisted");
+    let theirs = r.json()["id"].as_i64().unwrap();
+    let s = call(
+        &app,
+        "GET",
+        &format!("/api/v1/sessions/{session}"),
+        &agent_token,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        (
+            s["capacity"].as_i64(),
+            s["confirmed"].as_i64(),
+            s["seats_left"].as_i64(),
+            s["waitlisted"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0), Some(1))
+    );
+
+    // The confirmation mail carries an invitation an independent parser reads.
+    assert!(app.run_jobs().await >= 2);
+    let mails = app.smtp.wait_for(2).await;
+    let invite = mails
+        .iter()
+        .find(|m| m.to == vec!["agent@x.test".to_string()] && m.data.contains("method=REQUEST"))
+        .expect("an invitation");
+    assert!(invite.data.contains("invite.ics"));
+
+    let ics = call(&app, "GET", "/api/v1/me/calendar.ics", &agent_token, None).await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(ics.content_type().starts_with("text/calendar"));
+    let cal = parse_ics(&ics.body);
+    assert_eq!(cal.len(), 1);
+    assert_eq!(prop(&cal[0].properties, "METHOD"), Some("PUBLISH"));
+    let ev = &cal[0].events[0];
+    assert_eq!(prop(&ev.properties, "DTSTART"), Some("20200324T080000Z"));
+    assert_eq!(
+        prop(&ev.properties, "UID"),
+        Some(format!("session-{session}@relais.test").as_str())
+    );
+
+    // Cancel: the seat is offered to the next person, who accepts it.
+    let r = call(
+        &app,
+        "DELETE",
+        &format!("/api/v1/registrations/{mine}"),
+        &agent_token,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "cancelled");
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/registrations/{theirs}/accept"),
+        &agent_token,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "not theirs to accept");
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/registrations/{theirs}/accept"),
+        &other_token,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "confirmed");
+    let list = call(
+        &app,
+        "GET",
+        &format!("/api/v1/sessions/{session}/registrations"),
+        &officer_token,
+        None,
+    )
+    .await;
+    assert_eq!(list.json().as_array().unwrap().len(), 2);
+    assert_eq!(
+        call(
+            &app,
+            "GET",
+            &format!("/api/v1/sessions/{session}/registrations"),
+            &agent_token,
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The cancellation withdrew the event from the agent's calendar.
+    app.run_jobs().await;
+    let mails = app.smtp.wait_for(4).await;
+    let cancel = mails
+        .iter()
+        .find(|m| m.to == vec!["agent@x.test".to_string()] && m.data.contains("method=CANCEL"))
+        .expect("a cancellation");
+    assert!(cancel.header("Subject").is_some());
+    let empty = call(&app, "GET", "/api/v1/me/calendar.ics", &agent_token, None).await;
+    assert!(parse_ics(&empty.body)[0].events.is_empty());
+
+    // Pages: the agent sees "my trainings"; the officer exports registrants for Excel.
+    app.sign_in("it@x.test", PASSWORD).await;
+    let csv = app
+        .get(&format!("/training/sessions/{session}/registrants.csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with('\u{feff}'), "a BOM for French Excel");
+    assert!(csv.body.contains(';'));
+    app.cookies.clear();
+    app.sign_in("agent@x.test", PASSWORD).await;
+    assert_eq!(
+        app.get(&format!("/training/sessions/{session}/registrants.csv"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let my = app.get("/training/my").await;
+    assert_eq!(my.status, StatusCode::OK);
+    let r = app.post_form("/training/my/calendar", &[]).await;
+    let start = r
+        .body
+        .find("/training/calendar/")
+        .expect("the feed URL is shown once");
+    let url = r.body[start..].split('<').next().unwrap().to_string();
+    app.cookies.clear();
+    let feed = app.get(&url).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert_eq!(parse_ics(&feed.body).len(), 1);
+    assert_eq!(
+        app.get("/training/calendar/forged.ics").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
