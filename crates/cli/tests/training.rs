@@ -277,3 +277,135 @@ async fn an_officer_builds_the_offer_and_agents_register_through_the_api() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn officers_see_charts_export_xlsx_and_move_people_while_agents_filter_what_is_open_to_them()
+{
+    let mut app = TestApp::new().await;
+    let officer = app.account("it@x.test", &["training_officer"]).await;
+    let agent = app.account("agent@x.test", &[]).await;
+    let (_, officer_token) = app.token(officer, 30).await;
+    let (_, agent_token) = app.token(agent, 30).await;
+    let course = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &officer_token,
+        Some(serde_json::json!({"title": "Encadrer à distance", "format": "workshop"})),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let mk = |start: &str, end: &str, audience: serde_json::Value| serde_json::json!({"starts_at": start, "ends_at": end, "capacity": 5, "audience": audience});
+    let open = call(
+        &app,
+        "POST",
+        &format!("/api/v1/courses/{course}/sessions"),
+        &officer_token,
+        Some(mk(
+            "2020-03-24T09:00:00+01:00",
+            "2020-03-24T12:00:00+01:00",
+            serde_json::json!({"kind": "everyone"}),
+        )),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let supervisors = call(
+        &app,
+        "POST",
+        &format!("/api/v1/courses/{course}/sessions"),
+        &officer_token,
+        Some(mk(
+            "2020-03-26T09:00:00+01:00",
+            "2020-03-26T12:00:00+01:00",
+            serde_json::json!({"kind": "phd_supervisors"}),
+        )),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/sessions/{supervisors}/registrations"),
+        &agent_token,
+        None,
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "outside the audience"
+    );
+    let mine = call(
+        &app,
+        "POST",
+        &format!("/api/v1/sessions/{open}/registrations"),
+        &agent_token,
+        None,
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+
+    // "Open to me" hides the session for PhD supervisors from the agent.
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let all = app.get("/training?q=encadrer").await;
+    assert!(
+        all.body
+            .contains(&format!("/training/sessions/{supervisors}"))
+    );
+    let mine_only = app.get("/training?q=encadrer&mine=1").await;
+    assert!(
+        !mine_only
+            .body
+            .contains(&format!("/training/sessions/{supervisors}"))
+    );
+    assert!(
+        mine_only
+            .body
+            .contains(&format!("/training/sessions/{open}"))
+    );
+    assert_eq!(
+        app.get(&format!("/training/sessions/{open}/registrants.xlsx"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The officer moves the agent to the other session (keeping the seat), sees the chart and exports XLSX.
+    let moved = call(
+        &app,
+        "POST",
+        &format!("/api/v1/registrations/{mine}/move"),
+        &officer_token,
+        Some(serde_json::json!({"session_id": supervisors})),
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.json()["session_id"], supervisors);
+    assert_eq!(moved.json()["status"], "confirmed");
+    app.cookies.clear();
+    app.sign_in("it@x.test", PASSWORD).await;
+    let page = app.get(&format!("/training/sessions/{supervisors}")).await;
+    assert!(
+        page.body.contains("<svg") && page.body.contains("<td>2020-03-17</td><td>1</td>"),
+        "chart and its table"
+    );
+    let course_page = app.get(&format!("/training/courses/{course}")).await;
+    assert!(course_page.body.contains("<svg"), "a chart for the series");
+    let xlsx = app
+        .get(&format!(
+            "/training/sessions/{supervisors}/registrants.xlsx"
+        ))
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.content_type().contains("spreadsheetml"));
+    assert!(xlsx.body.starts_with("PK"), "an XLSX is a zip");
+}

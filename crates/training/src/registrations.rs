@@ -114,7 +114,7 @@ async fn set_status(
 }
 
 /// May `person` register for `s` on their own?
-fn in_audience(s: &Session, person: &PersonBrief) -> bool {
+pub fn in_audience(s: &Session, person: &PersonBrief) -> bool {
     match &s.audience {
         Audience::Everyone => true,
         Audience::Delegations(ids) => person.delegation_id.is_some_and(|d| ids.contains(&d.0)),
@@ -675,4 +675,27 @@ pub async fn pending_for_manager(
             Some((r, p))
         })
         .collect())
+}
+
+/// Registrations made each day (in the institute's time zone) for these sessions, oldest first.
+pub async fn per_day(t: &Training, sessions: &[i64], tz: &str) -> Result<Vec<(String, i64)>> {
+    let mut sql =
+        relais_db::SqlBuf::new("SELECT created_at FROM registrations WHERE session_id IN ");
+    sql.bind_list(sessions.iter().copied())
+        .push(" ORDER BY created_at");
+    let rows: Vec<(i64,)> = sql.query_as().fetch_all(t.db.pool()).await.db()?;
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    let mut days: Vec<(String, i64)> = Vec::new();
+    for (at,) in rows {
+        let day = Timestamp(at)
+            .to_jiff()
+            .to_zoned_datetime(zone.clone())
+            .strftime("%Y-%m-%d")
+            .to_string();
+        match days.last_mut() {
+            Some((d, n)) if *d == day => *n += 1,
+            _ => days.push((day, 1)),
+        }
+    }
+    Ok(days)
 }

@@ -21,8 +21,8 @@ use crate::sessions::{self, NewSession, Session, SessionFilter};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_courses, create_course, get_course, list_sessions, create_session, get_session, register, cancel, accept, session_registrations, my_registrations, my_calendar),
-    components(schemas(Course, NewCourse, CourseList, Session, NewSession, SessionList, Audience, Format, WaitlistMode, SessionStatus, RegistrationStatus, Registration, NewRegistration, Created, RegistrationResult, Problem)),
+    paths(list_courses, create_course, get_course, list_sessions, create_session, get_session, register, cancel, accept, move_registration, session_registrations, my_registrations, my_calendar),
+    components(schemas(Course, NewCourse, CourseList, Session, NewSession, SessionList, Audience, Format, WaitlistMode, SessionStatus, RegistrationStatus, Registration, NewRegistration, MoveRegistration, Created, RegistrationResult, Problem)),
     security(("bearer" = []))
 )]
 pub struct TrainingApi;
@@ -293,6 +293,28 @@ async fn accept(
     Ok(Json(registrations::get(&t, p, id).await?))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct MoveRegistration {
+    /// Another session of the same course.
+    pub session_id: i64,
+}
+
+/// Moves a registrant to another session of the same course, keeping their place (training officers).
+#[utoipa::path(post, path = "/api/v1/registrations/{id}/move", tag = "training", params(("id" = i64, Path)), request_body = MoveRegistration,
+    responses((status = 200, body = Registration), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn move_registration(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<MoveRegistration>,
+) -> AppResult<Json<Registration>> {
+    let p = ctx.require()?;
+    let t = services(&state);
+    registrations::move_to(&t, p, id, body.session_id).await?;
+    Ok(Json(registrations::get(&t, p, id).await?))
+}
+
 /// The registrations of a session (training officers).
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/registrations", tag = "training", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Registration>), (status = 403, body = Problem, content_type = "application/problem+json")))]
@@ -342,6 +364,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/registrations/{id}", delete(cancel))
         .route("/api/v1/registrations/{id}/accept", post(accept))
+        .route("/api/v1/registrations/{id}/move", post(move_registration))
         .route("/api/v1/me/registrations", get(my_registrations))
         .route("/api/v1/me/calendar.ics", get(my_calendar))
 }

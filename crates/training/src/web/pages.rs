@@ -26,6 +26,7 @@ struct CatalogueQuery {
     format: Option<String>,
     theme: Option<String>,
     seats: Option<String>,
+    mine: Option<String>,
     page: Option<u32>,
 }
 
@@ -45,6 +46,7 @@ struct CataloguePage {
     q: String,
     format: String,
     seats_only: bool,
+    mine_only: bool,
     formats: Vec<(&'static str, String)>,
     sessions: Vec<Line>,
     self_paced: Vec<Line>,
@@ -66,10 +68,14 @@ async fn catalogue(
     ctx: Ctx,
     Query(q): Query<CatalogueQuery>,
 ) -> AppResult<Html<String>> {
-    ctx.require()?;
+    let p = ctx.require()?;
     let t = T(ctx.lang);
     let tz = &state.config.time_zone;
     let format = q.format.as_deref().and_then(Format::parse);
+    let me = match q.mine {
+        Some(_) => Some(people::brief(&state.db, p.person_id).await?),
+        None => None,
+    };
     let seats_only = q.seats.is_some();
     let now = state.clock.now();
     let filter = SessionFilter {
@@ -96,7 +102,11 @@ async fn catalogue(
                 c.format
             }
         };
-        if format.is_some_and(|want| want != f) {
+        if format.is_some_and(|want| want != f)
+            || me
+                .as_ref()
+                .is_some_and(|b| !registrations::in_audience(&s, b))
+        {
             continue;
         }
         lines.push(Line {
@@ -157,6 +167,7 @@ async fn catalogue(
         q: q.q.unwrap_or_default(),
         format: q.format.unwrap_or_default(),
         seats_only,
+        mine_only: me.is_some(),
         formats: Format::ALL
             .iter()
             .map(|f| (f.as_str(), format_label(t, *f)))
@@ -174,6 +185,7 @@ struct CoursePage {
     course: Course,
     format: String,
     sessions: Vec<(Session, String, String)>,
+    chart: Option<Chart>,
 }
 
 async fn course_page(
@@ -181,7 +193,7 @@ async fn course_page(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
-    ctx.require()?;
+    let p = ctx.require()?;
     let t = T(ctx.lang);
     let course = courses::get(&state.db, id).await?;
     let filter = SessionFilter {
@@ -196,7 +208,17 @@ async fn course_page(
     )
     .await?;
     let tz = &state.config.time_zone;
+    let chart = match TrainingOffice::for_principal(p) {
+        Ok(office) if office.covers(course.owner_delegation_id.map(relais_core::DelegationId)) => {
+            let ids: Vec<i64> = list.items.iter().map(|s| s.id).collect();
+            Some(chart(
+                registrations::per_day(&services(&state), &ids, tz).await?,
+            ))
+        }
+        _ => None,
+    };
     render(&CoursePage {
+        chart,
         page: PageCtx::new(&state, &ctx, course.title.clone()),
         format: format_label(t, course.format),
         sessions: list
@@ -210,6 +232,52 @@ async fn course_page(
             .collect(),
         course,
     })
+}
+
+/// A bar chart drawn on the server as SVG, with its numbers in a table beside it.
+pub(crate) struct Chart {
+    width: i64,
+    height: i64,
+    bars: Vec<Bar>,
+    days: Vec<(String, i64)>,
+    total: i64,
+}
+
+struct Bar {
+    x: i64,
+    y: i64,
+    w: i64,
+    h: i64,
+    label: String,
+    count: i64,
+}
+
+fn chart(days: Vec<(String, i64)>) -> Chart {
+    let height = 160;
+    let w = if days.len() > 60 { 6 } else { 14 };
+    let max = days.iter().map(|d| d.1).max().unwrap_or(1).max(1);
+    let bars = days
+        .iter()
+        .enumerate()
+        .map(|(i, (day, n))| {
+            let h = (n * (height - 20) / max).max(1);
+            Bar {
+                x: 4 + i as i64 * (w + 2),
+                y: height - h,
+                w,
+                h,
+                label: day.clone(),
+                count: *n,
+            }
+        })
+        .collect();
+    Chart {
+        width: 8 + days.len() as i64 * (w + 2),
+        height,
+        bars,
+        total: days.iter().map(|d| d.1).sum(),
+        days,
+    }
 }
 
 struct Registrant {
@@ -233,6 +301,7 @@ struct SessionPage {
     mine: Option<Registration>,
     mine_status: String,
     registrants: Option<Vec<Registrant>>,
+    chart: Option<Chart>,
     message: Option<String>,
 }
 
@@ -292,7 +361,12 @@ async fn session_view(
         Err(e) => return Err(e.into()),
     };
     let tz = &state.config.time_zone;
+    let chart = match registrants {
+        Some(_) => Some(chart(registrations::per_day(&tr, &[s.id], tz).await?)),
+        None => None,
+    };
     render(&SessionPage {
+        chart,
         page: PageCtx::new(state, ctx, s.course_title.clone()),
         when: format!("{} → {}", s.starts.local(tz), s.ends.local(tz)),
         status: t.t(&format!("session-status-{}", s.status.as_str())),
@@ -578,14 +652,15 @@ async fn office(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Strin
     })
 }
 
-async fn export_csv(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
+/// The registrants of a session as rows for exports: a header and one row each.
+async fn registrant_rows(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
     let p = ctx.require()?;
     let t = T(ctx.lang);
-    let tr = services(&state);
+    let tr = services(state);
     let s = sessions::get(&state.db, state.clock.as_ref(), id).await?;
     let list = registrations::for_session(&tr, p, &s).await?;
     let briefs = people::briefs(
@@ -596,38 +671,51 @@ async fn export_csv(
             .collect::<Vec<_>>(),
     )
     .await?;
+    let header = [
+        "field-name",
+        "field-email",
+        "field-unit",
+        "field-delegation",
+        "field-status",
+        "field-position",
+    ]
+    .iter()
+    .map(|k| t.t(k))
+    .collect();
+    let rows = list
+        .iter()
+        .map(|r| {
+            let b = briefs.iter().find(|b| b.id.0 == r.person_id);
+            vec![
+                b.map(|b| b.name.clone()).unwrap_or_default(),
+                b.map(|b| b.email.clone()).unwrap_or_default(),
+                b.and_then(|b| b.unit_code.clone()).unwrap_or_default(),
+                b.and_then(|b| b.delegation_name.clone())
+                    .unwrap_or_default(),
+                t.t(&format!("registration-status-{}", r.status.as_str())),
+                r.position.map(|p| p.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok((header, rows))
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (header, rows) = registrant_rows(&state, &ctx, id).await?;
     // French Excel opens UTF-8 CSV correctly with a BOM and `;`.
     let mut out = String::from("\u{feff}");
     let cell = |v: &str| {
-        if v.contains([';', '"', '\n']) {
+        if v.contains([';', '"', '\n', '\r']) {
             format!("\"{}\"", v.replace('"', "\"\""))
         } else {
             v.to_string()
         }
     };
-    out.push_str(
-        &[
-            t.t("field-name"),
-            t.t("field-email"),
-            t.t("field-unit"),
-            t.t("field-delegation"),
-            t.t("field-status"),
-            t.t("field-position"),
-        ]
-        .join(";"),
-    );
-    out.push_str("\r\n");
-    for r in &list {
-        let b = briefs.iter().find(|b| b.id.0 == r.person_id);
-        let row = [
-            b.map(|b| b.name.clone()).unwrap_or_default(),
-            b.map(|b| b.email.clone()).unwrap_or_default(),
-            b.and_then(|b| b.unit_code.clone()).unwrap_or_default(),
-            b.and_then(|b| b.delegation_name.clone())
-                .unwrap_or_default(),
-            t.t(&format!("registration-status-{}", r.status.as_str())),
-            r.position.map(|p| p.to_string()).unwrap_or_default(),
-        ];
+    for row in std::iter::once(&header).chain(rows.iter()) {
         out.push_str(&row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(";"));
         out.push_str("\r\n");
     }
@@ -644,6 +732,47 @@ async fn export_csv(
         .into_response())
 }
 
+async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (header, rows) = registrant_rows(&state, &ctx, id).await?;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let internal = |e: rust_xlsxwriter::XlsxError| relais_web::AppError::from(Error::internal(e));
+    for (c, h) in header.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, h, &bold)
+            .map_err(internal)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32 + 1, c as u16, v)
+                .map_err(internal)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(internal)?;
+    sheet.autofit();
+    let bytes = book.save_to_buffer().map_err(internal)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"session-{id}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/training", get(catalogue))
@@ -651,6 +780,7 @@ pub fn router() -> Router<AppState> {
         .route("/training/sessions/{id}", get(session_page))
         .route("/training/sessions/{id}/register", post(register_form))
         .route("/training/sessions/{id}/registrants.csv", get(export_csv))
+        .route("/training/sessions/{id}/registrants.xlsx", get(export_xlsx))
         .route("/training/registrations/{id}/cancel", post(cancel_form))
         .route("/training/registrations/{id}/accept", post(accept_form))
         .route("/training/registrations/{id}/decide", post(decide_form))

@@ -151,3 +151,9 @@ notice-cancelled-subject = Registration cancelled: { $course }
 notice-cancelled-body = Hello { $name },
 
   Your registration for "{ $course }" on { $when } is cancelled. If the event was in your calendar, the attached cancellation removes it.
+chart-registrations-per-day = Registrations per day
+chart-empty = No registration yet.
+chart-caption = Each bar is a day; the numbers are in the table.
+chart-table = See the numbers
+export-xlsx = Export as XLSX
+open-to-me = Sessions open to me

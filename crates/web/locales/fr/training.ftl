@@ -151,3 +151,9 @@ notice-cancelled-subject = Inscription annulée : { $course }
 notice-cancelled-body = Bonjour { $name },
 
   Votre inscription à « { $course } » du { $when } est annulée. Si vous aviez l'événement dans votre agenda, l'annulation jointe le retire.
+chart-registrations-per-day = Inscriptions par jour
+chart-empty = Aucune inscription pour l'instant.
+chart-caption = Chaque barre est une journée ; les chiffres sont dans le tableau.
+chart-table = Voir les chiffres
+export-xlsx = Exporter en XLSX
+open-to-me = Sessions ouvertes à mon profil
