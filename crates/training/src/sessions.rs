@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::access::TrainingOffice;
 use crate::courses;
-use crate::model::{Audience, Seats, SessionStatus, WaitlistMode};
+use crate::model::{Audience, Format, Seats, SessionStatus, WaitlistMode};
 
 /// What it takes to create a session: only the times and the capacity are required.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -43,6 +43,7 @@ pub struct Session {
     pub id: i64,
     pub course_id: i64,
     pub course_title: String,
+    pub format: Format,
     pub starts_at: String,
     pub ends_at: String,
     #[serde(skip)]
@@ -246,7 +247,8 @@ const COLUMNS: &str = "s.id, s.course_id, c.title, s.starts_at, s.ends_at, st.na
     (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'confirmed'),
     (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'offered'),
     (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted'),
-    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'pending')";
+    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'pending'),
+    c.format";
 const FROM: &str = " FROM training_sessions s JOIN courses c ON c.id = s.course_id LEFT JOIN sites st ON st.id = s.site_id";
 
 fn row_to_session(
@@ -274,6 +276,7 @@ fn row_to_session(
         id: g(0)?,
         course_id: g(1)?,
         course_title: t(2)?,
+        format: Format::parse(&t(23)?).unwrap_or(Format::InPerson),
         starts_at: starts.rfc3339(),
         ends_at: ends.rfc3339(),
         starts,
@@ -325,6 +328,7 @@ pub struct SessionFilter {
     pub delegation: Option<i64>,
     pub with_seats_left: bool,
     pub q: Option<String>,
+    pub format: Option<Format>,
 }
 
 pub async fn list(
@@ -356,6 +360,9 @@ pub async fn list(
         }
         if filter.with_seats_left {
             sql.push(" AND s.capacity > (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', 'offered'))");
+        }
+        if let Some(f) = filter.format {
+            sql.push(" AND c.format = ").bind(f.as_str());
         }
         courses::match_words(sql, "c.search_key", filter.q.as_deref());
     };

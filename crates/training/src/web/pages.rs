@@ -82,6 +82,7 @@ async fn catalogue(
         from: Some(now),
         q: q.q.clone(),
         with_seats_left: seats_only,
+        format,
         ..Default::default()
     };
     let found = sessions::list(
@@ -91,21 +92,12 @@ async fn catalogue(
         PageRequest::new(q.page, Some(100)),
     )
     .await?;
-    let mut course_formats = std::collections::HashMap::new();
     let mut lines = Vec::new();
     for s in found.items {
-        let f = match course_formats.get(&s.course_id) {
-            Some(f) => *f,
-            None => {
-                let c = courses::get(&state.db, s.course_id).await?;
-                course_formats.insert(s.course_id, c.format);
-                c.format
-            }
-        };
-        if format.is_some_and(|want| want != f)
-            || me
-                .as_ref()
-                .is_some_and(|b| !registrations::in_audience(&s, b))
+        let f = s.format;
+        if me
+            .as_ref()
+            .is_some_and(|b| !registrations::in_audience(&s, b))
         {
             continue;
         }
@@ -302,15 +294,39 @@ struct SessionPage {
     mine_status: String,
     registrants: Option<Vec<Registrant>>,
     chart: Option<Chart>,
+    /// A notice after an action, or an error when `error` is set.
     message: Option<String>,
+    error: bool,
+    /// May the signed-in person register on their own?
+    open_to_me: bool,
+}
+
+/// `?done=STATUS` after a form: the message that says what happened.
+#[derive(Deserialize, Default)]
+struct Done {
+    done: Option<String>,
+}
+
+impl Done {
+    fn message(&self, t: T) -> Option<String> {
+        let status = RegistrationStatus::parse(self.done.as_deref()?)?;
+        Some(t.t(&format!("registered-{}", status.as_str())))
+    }
+}
+
+fn with_done(path: &str, status: RegistrationStatus) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}done={}", status.as_str())
 }
 
 async fn session_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    Query(done): Query<Done>,
 ) -> AppResult<Html<String>> {
-    session_view(&state, &ctx, id, None).await
+    let message = done.message(T(ctx.lang));
+    session_view(&state, &ctx, id, message, false).await
 }
 
 async fn session_view(
@@ -318,11 +334,13 @@ async fn session_view(
     ctx: &Ctx,
     id: i64,
     message: Option<String>,
+    error: bool,
 ) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let t = T(ctx.lang);
     let tr = services(state);
     let s = sessions::get(&state.db, state.clock.as_ref(), id).await?;
+    let open_to_me = registrations::in_audience(&s, &people::brief(&state.db, p.person_id).await?);
     let mine = registrations::for_person(&tr, p.person_id)
         .await?
         .into_iter()
@@ -377,6 +395,8 @@ async fn session_view(
         mine,
         registrants,
         message,
+        error,
+        open_to_me,
         s,
     })
 }
@@ -410,14 +430,14 @@ async fn register_form(
     let p = ctx.require()?;
     let t = T(ctx.lang);
     match registrations::register(&services(&state), p, id, None, None).await {
-        Ok((_, status)) => {
-            let msg = t.t(&format!("registered-{}", status.as_str()));
-            Ok(session_view(&state, &ctx, id, Some(msg))
-                .await?
-                .into_response())
-        }
+        // Post, redirect, get: a reload does not register again.
+        Ok((_, status)) => Ok(Redirect::to(&with_done(
+            &format!("/training/sessions/{id}"),
+            status,
+        ))
+        .into_response()),
         Err(Error::Invalid { msg, .. } | Error::Conflict { msg, .. }) => {
-            let page = session_view(&state, &ctx, id, Some(t.msg(&msg))).await?;
+            let page = session_view(&state, &ctx, id, Some(t.msg(&msg)), true).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -440,7 +460,7 @@ async fn cancel_form(
     CsrfForm(b): CsrfForm<Back>,
 ) -> AppResult<Response> {
     registrations::cancel(&services(&state), ctx.require()?, id).await?;
-    Ok(Redirect::to(&back_to(&b)).into_response())
+    Ok(Redirect::to(&with_done(&back_to(&b), RegistrationStatus::Cancelled)).into_response())
 }
 
 async fn accept_form(
@@ -450,7 +470,7 @@ async fn accept_form(
     CsrfForm(b): CsrfForm<Back>,
 ) -> AppResult<Response> {
     registrations::accept(&services(&state), ctx.require()?, id).await?;
-    Ok(Redirect::to(&back_to(&b)).into_response())
+    Ok(Redirect::to(&with_done(&back_to(&b), RegistrationStatus::Confirmed)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -502,16 +522,36 @@ struct MyPage {
     requests: Vec<Request>,
     feed_url: Option<String>,
     has_feed: bool,
+    message: Option<String>,
 }
 
-async fn my_page(state: State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
-    my_view(state, ctx, None).await
+async fn my_page(
+    state: State<AppState>,
+    ctx: Ctx,
+    Query(done): Query<Done>,
+) -> AppResult<Html<String>> {
+    let message = done.message(T(ctx.lang));
+    my_view(state, ctx, None, message).await
+}
+
+/// One line per session: the active registration if any, else the latest one.
+fn one_per_session(list: Vec<Registration>) -> Vec<Registration> {
+    let mut kept: Vec<Registration> = Vec::new();
+    for r in list {
+        match kept.iter_mut().find(|k| k.session_id == r.session_id) {
+            Some(k) if !k.status.is_active() && (r.status.is_active() || r.id > k.id) => *k = r,
+            Some(_) => {}
+            None => kept.push(r),
+        }
+    }
+    kept
 }
 
 async fn my_view(
     State(state): State<AppState>,
     ctx: Ctx,
     feed_url: Option<String>,
+    message: Option<String>,
 ) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let t = T(ctx.lang);
@@ -520,7 +560,7 @@ async fn my_view(
     let now = state.clock.now();
     let mut coming = Vec::new();
     let mut past = Vec::new();
-    for r in registrations::for_person(&tr, p.person_id).await? {
+    for r in one_per_session(registrations::for_person(&tr, p.person_id).await?) {
         let s = sessions::get(&state.db, state.clock.as_ref(), r.session_id).await?;
         let line = MyLine {
             id: r.id,
@@ -556,6 +596,7 @@ async fn my_view(
         requests,
         has_feed: calendar::has_feed(&tr, p.person_id).await?,
         feed_url,
+        message,
     })
 }
 
@@ -567,7 +608,7 @@ async fn reset_feed(
     let p = ctx.require()?;
     let token = calendar::reset_feed(&services(&state), p.person_id).await?;
     let url = format!("{}/training/calendar/{token}.ics", state.config.public_url);
-    my_view(State(state), ctx, Some(url)).await
+    my_view(State(state), ctx, Some(url), None).await
 }
 
 async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
