@@ -409,3 +409,73 @@ async fn officers_see_charts_export_xlsx_and_move_people_while_agents_filter_wha
     assert!(xlsx.content_type().contains("spreadsheetml"));
     assert!(xlsx.body.starts_with("PK"), "an XLSX is a zip");
 }
+
+#[tokio::test]
+async fn an_agent_records_following_a_mooc_recommended_by_delegations() {
+    let mut app = TestApp::new().await;
+    let officer = app.account("it@x.test", &["training_officer"]).await;
+    app.account("agent@x.test", &[]).await;
+    let (_, token) = app.token(officer, 30).await;
+    let units = call(&app, "GET", "/api/v1/courses", &token, None).await;
+    assert_eq!(units.json()["total"], 0);
+    let (d,): (i64,) = sqlx::query_as("SELECT id FROM delegations WHERE code = 'DR-PACA'")
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap();
+    let r = call(&app, "POST", "/api/v1/courses", &token, Some(serde_json::json!({
+        "title": "Bases de la bioinformatique", "format": "mooc", "link": "https://mooc.example.fr/bioinfo",
+        "provider": "FUN MOOC", "effort_minutes": 1200, "recommended_by": [d]
+    }))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let mooc = r.json()["id"].as_i64().unwrap();
+    let listed = call(
+        &app,
+        "GET",
+        &format!("/api/v1/courses?delegation={d}&format=mooc"),
+        &token,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(listed["total"], 1, "recommended by DR-PACA");
+    let webinar = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &token,
+        Some(serde_json::json!({"title": "Un webinaire", "format": "webinar"})),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let page = app.get(&format!("/training/courses/{mooc}")).await;
+    assert!(
+        page.body.contains("J&#39;ai suivi ce module")
+            || page.body.contains("J'ai suivi ce module"),
+        "{}",
+        page.body
+    );
+    let r = app
+        .post_form(&format!("/training/courses/{mooc}/completed"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get(&format!("/training/courses/{mooc}"))
+            .await
+            .body
+            .contains("Vous avez suivi ce module.")
+    );
+    let r = app
+        .post_form(&format!("/training/courses/{webinar}/completed"), &[])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a webinar is not self-paced"
+    );
+    let cat = app.get("/training?format=mooc").await;
+    assert!(cat.body.contains("Bases de la bioinformatique"));
+}

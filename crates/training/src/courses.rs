@@ -303,3 +303,16 @@ pub async fn record_completion(
     .await;
     relais_db::finish(tx, result).await
 }
+
+/// Has the person recorded following this self-paced course?
+pub async fn completed(db: &Db, person: PersonId, course: i64) -> Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT course_id FROM course_completions WHERE course_id = $1 AND person_id = $2",
+    )
+    .bind(course)
+    .bind(person.0)
+    .fetch_optional(db.pool())
+    .await
+    .db()?;
+    Ok(row.is_some())
+}

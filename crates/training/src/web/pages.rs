@@ -178,6 +178,8 @@ struct CoursePage {
     format: String,
     sessions: Vec<(Session, String, String)>,
     chart: Option<Chart>,
+    /// For e-learning and MOOCs: has the person recorded following it?
+    completed: Option<bool>,
 }
 
 async fn course_page(
@@ -209,7 +211,13 @@ async fn course_page(
         }
         _ => None,
     };
+    let completed = if course.format.has_sessions() {
+        None
+    } else {
+        Some(courses::completed(&state.db, p.person_id, course.id).await?)
+    };
     render(&CoursePage {
+        completed,
         chart,
         page: PageCtx::new(&state, &ctx, course.title.clone()),
         format: format_label(t, course.format),
@@ -814,10 +822,22 @@ async fn export_xlsx(
         .into_response())
 }
 
+async fn completed_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    courses::record_completion(&state.db, state.clock.as_ref(), p.person_id, id).await?;
+    Ok(Redirect::to(&format!("/training/courses/{id}")).into_response())
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/training", get(catalogue))
         .route("/training/courses/{id}", get(course_page))
+        .route("/training/courses/{id}/completed", post(completed_form))
         .route("/training/sessions/{id}", get(session_page))
         .route("/training/sessions/{id}/register", post(register_form))
         .route("/training/sessions/{id}/registrants.csv", get(export_csv))

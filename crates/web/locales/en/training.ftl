@@ -157,3 +157,5 @@ chart-caption = Each bar is a day; the numbers are in the table.
 chart-table = See the numbers
 export-xlsx = Export as XLSX
 open-to-me = Sessions open to me
+course-completed = You followed this module.
+course-mark-completed = I followed this module

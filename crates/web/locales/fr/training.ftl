@@ -157,3 +157,5 @@ chart-caption = Chaque barre est une journée ; les chiffres sont dans le tablea
 chart-table = Voir les chiffres
 export-xlsx = Exporter en XLSX
 open-to-me = Sessions ouvertes à mon profil
+course-completed = Vous avez suivi ce module.
+course-mark-completed = J'ai suivi ce module
