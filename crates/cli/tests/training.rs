@@ -479,3 +479,79 @@ async fn an_agent_records_following_a_mooc_recommended_by_delegations() {
     let cat = app.get("/training?format=mooc").await;
     assert!(cat.body.contains("Bases de la bioinformatique"));
 }
+
+#[tokio::test]
+async fn the_catalogue_filters_by_theme_delegation_and_dates() {
+    let mut app = TestApp::new().await;
+    let officer = app.account("it@x.test", &["training_officer"]).await;
+    app.account("agent@x.test", &[]).await;
+    let (_, token) = app.token(officer, 30).await;
+    let (paca,): (i64,) = sqlx::query_as("SELECT id FROM delegations WHERE code = 'DR-PACA'")
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap();
+    let course = |title: &str, theme: &str| serde_json::json!({"title": title, "format": "webinar", "themes": [theme]});
+    let a = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &token,
+        Some(course("Outils collaboratifs", "Travail à distance")),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let b = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &token,
+        Some(course("Manager à distance", "Management")),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let session = |start: &str, delegation: Option<i64>| {
+        serde_json::json!({
+            "starts_at": start, "ends_at": start.replace("T09", "T11"), "capacity": 10, "delegation_id": delegation
+        })
+    };
+    call(
+        &app,
+        "POST",
+        &format!("/api/v1/courses/{a}/sessions"),
+        &token,
+        Some(session("2020-03-24T09:00:00+01:00", Some(paca))),
+    )
+    .await;
+    call(
+        &app,
+        "POST",
+        &format!("/api/v1/courses/{b}/sessions"),
+        &token,
+        Some(session("2020-04-14T09:00:00+02:00", None)),
+    )
+    .await;
+
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let by_theme = app.get("/training?theme=Management").await.body;
+    assert!(by_theme.contains("Manager à distance") && !by_theme.contains("Outils collaboratifs"));
+    let by_delegation = app.get(&format!("/training?delegation={paca}")).await.body;
+    assert!(
+        by_delegation.contains("Outils collaboratifs")
+            && !by_delegation.contains("Manager à distance")
+    );
+    let by_dates = app
+        .get("/training?from=2020-04-01&to=2020-04-30")
+        .await
+        .body;
+    assert!(by_dates.contains("Manager à distance") && !by_dates.contains("Outils collaboratifs"));
+    let bad = app.get("/training?from=not-a-date").await;
+    assert_eq!(
+        bad.status,
+        StatusCode::OK,
+        "a malformed date is ignored, not an error page"
+    );
+}

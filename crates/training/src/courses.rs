@@ -316,3 +316,20 @@ pub async fn completed(db: &Db, person: PersonId, course: i64) -> Result<bool> {
     .db()?;
     Ok(row.is_some())
 }
+
+/// Every theme used in the offer, for the catalogue's filter.
+pub async fn themes(db: &Db) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT themes FROM courses")
+        .fetch_all(db.pool())
+        .await
+        .db()?;
+    let mut all: Vec<String> = rows
+        .iter()
+        .flat_map(|(t,)| t.split('|'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    all.sort();
+    all.dedup();
+    Ok(all)
+}

@@ -329,6 +329,7 @@ pub struct SessionFilter {
     pub with_seats_left: bool,
     pub q: Option<String>,
     pub format: Option<Format>,
+    pub theme: Option<String>,
 }
 
 pub async fn list(
@@ -363,6 +364,11 @@ pub async fn list(
         }
         if let Some(f) = filter.format {
             sql.push(" AND c.format = ").bind(f.as_str());
+        }
+        if let Some(t) = filter.theme.as_deref().filter(|t| !t.is_empty()) {
+            sql.push(" AND ('|' || c.themes || '|') LIKE ")
+                .bind(format!("%|{}|%", relais_core::text::like_escape(t)))
+                .push(" ESCAPE '\\'");
         }
         courses::match_words(sql, "c.search_key", filter.q.as_deref());
     };

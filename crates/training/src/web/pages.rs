@@ -27,7 +27,18 @@ struct CatalogueQuery {
     theme: Option<String>,
     seats: Option<String>,
     mine: Option<String>,
+    delegation: Option<String>,
+    /// YYYY-MM-DD, in the institute's time zone.
+    from: Option<String>,
+    to: Option<String>,
     page: Option<u32>,
+}
+
+/// The start of a calendar day in `tz`, from `YYYY-MM-DD`; None if empty or malformed.
+fn day_start(day: Option<&str>, tz: &str) -> Option<relais_core::Timestamp> {
+    let date: jiff::civil::Date = day?.trim().parse().ok()?;
+    let zoned = date.in_tz(tz).ok()?;
+    Some(relais_core::Timestamp::from_jiff(zoned.timestamp()))
 }
 
 /// A line of the catalogue: a session with its course, or a self-paced course.
@@ -48,6 +59,12 @@ struct CataloguePage {
     seats_only: bool,
     mine_only: bool,
     formats: Vec<(&'static str, String)>,
+    theme: String,
+    themes: Vec<String>,
+    delegation: Option<i64>,
+    delegations: Vec<relais_directory::org::Delegation>,
+    from: String,
+    to: String,
     sessions: Vec<Line>,
     self_paced: Vec<Line>,
     summary: String,
@@ -56,6 +73,14 @@ struct CataloguePage {
 impl CataloguePage {
     fn is_format(&self, code: &str) -> bool {
         self.format == code
+    }
+
+    fn is_theme(&self, theme: &str) -> bool {
+        self.theme == theme
+    }
+
+    fn is_selected(&self, id: &relais_core::DelegationId) -> bool {
+        self.delegation == Some(id.0)
     }
 }
 
@@ -78,11 +103,20 @@ async fn catalogue(
     };
     let seats_only = q.seats.is_some();
     let now = state.clock.now();
+    let delegation = q
+        .delegation
+        .as_deref()
+        .and_then(|d| d.trim().parse::<i64>().ok());
+    let from = day_start(q.from.as_deref(), tz).map_or(now, |d| d.max(now));
+    let to = day_start(q.to.as_deref(), tz).map(|d| d.plus_secs(86_400));
     let filter = SessionFilter {
-        from: Some(now),
+        from: Some(from),
+        to,
         q: q.q.clone(),
         with_seats_left: seats_only,
         format,
+        theme: q.theme.clone(),
+        delegation,
         ..Default::default()
     };
     let found = sessions::list(
@@ -160,6 +194,12 @@ async fn catalogue(
         format: q.format.unwrap_or_default(),
         seats_only,
         mine_only: me.is_some(),
+        theme: q.theme.clone().unwrap_or_default(),
+        themes: courses::themes(&state.db).await?,
+        delegation,
+        delegations: relais_directory::org::delegations(&state.db).await?,
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
         formats: Format::ALL
             .iter()
             .map(|f| (f.as_str(), format_label(t, *f)))

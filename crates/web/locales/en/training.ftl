@@ -159,3 +159,6 @@ export-xlsx = Export as XLSX
 open-to-me = Sessions open to me
 course-completed = You followed this module.
 course-mark-completed = I followed this module
+all-themes = All themes
+field-from = From
+field-to = To

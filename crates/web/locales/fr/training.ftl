@@ -159,3 +159,6 @@ export-xlsx = Exporter en XLSX
 open-to-me = Sessions ouvertes à mon profil
 course-completed = Vous avez suivi ce module.
 course-mark-completed = J'ai suivi ce module
+all-themes = Tous les thèmes
+field-from = Du
+field-to = Au
