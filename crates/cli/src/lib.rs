@@ -41,6 +41,7 @@ pub fn job_handlers(
         clock,
         public_url: web.public_url.clone(),
         mail_domain: web.mail_domain.clone(),
+        time_zone: web.time_zone.clone(),
     };
     vec![
         Arc::new(SendMailJob(mailer)),

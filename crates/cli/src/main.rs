@@ -260,6 +260,7 @@ async fn main() -> anyhow::Result<()> {
                     clock: Arc::new(SystemClock),
                     public_url: web.public_url.clone(),
                     mail_domain: web.mail_domain.clone(),
+                    time_zone: web.time_zone.clone(),
                 };
                 relais_training::demo::load(&training, &directory, demo::SEED).await?;
             }

@@ -227,3 +227,70 @@ async fn error_pages_are_localised_and_never_a_bare_500() {
     assert_eq!(r.content_type(), "application/problem+json");
     assert_eq!(r.json()["status"], 404);
 }
+
+#[tokio::test]
+async fn parallel_guesses_cannot_slip_past_the_limit() {
+    let app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let db = app.db.db.clone();
+        let clock = app.clock.clone();
+        tasks.push(tokio::spawn(async move {
+            relais_directory::accounts::authenticate(
+                &db,
+                &clock,
+                "agent@x.test",
+                "guess guess guess",
+            )
+            .await
+        }));
+    }
+    let mut refused_as_wrong = 0;
+    for t in tasks {
+        if matches!(t.await.unwrap(), Err(relais_core::Error::Invalid { .. })) {
+            refused_as_wrong += 1;
+        }
+    }
+    assert!(
+        refused_as_wrong <= relais_directory::accounts::MAX_FAILURES,
+        "at most {} passwords were checked, not {refused_as_wrong}",
+        relais_directory::accounts::MAX_FAILURES
+    );
+    let r =
+        relais_directory::accounts::authenticate(&app.db.db, &app.clock, "agent@x.test", PASSWORD)
+            .await;
+    assert!(matches!(r, Err(relais_core::Error::TooManyAttempts { .. })));
+}
+
+#[tokio::test]
+async fn a_session_cookie_cannot_drive_an_api_write() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.sign_in("agent@x.test", PASSWORD).await;
+    // Reading the API with the cookie works…
+    let cookie = app
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let read = axum::http::Request::get("/api/v1/me")
+        .header("cookie", &cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), read)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    // …but a write riding it (a cross-site form, say) is not signed in.
+    let write = axum::http::Request::post("/api/v1/sessions/1/registrations")
+        .header("cookie", &cookie)
+        .header("content-type", "text/plain")
+        .body(axum::body::Body::from("{}"))
+        .unwrap();
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), write)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}

@@ -555,3 +555,80 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
         "a malformed date is ignored, not an error page"
     );
 }
+
+#[tokio::test]
+async fn a_waitlisted_person_moved_where_seats_are_free_gets_one() {
+    let app = TestApp::new().await;
+    let officer = app.account("it@x.test", &["training_officer"]).await;
+    let a = app.account("agent@x.test", &[]).await;
+    let b = app.account("est@x.test", &[]).await;
+    let (_, ot) = app.token(officer, 30).await;
+    let (_, at) = app.token(a, 30).await;
+    let (_, bt) = app.token(b, 30).await;
+    let course = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &ot,
+        Some(serde_json::json!({"title": "Atelier", "format": "workshop"})),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let one = |start: &str| serde_json::json!({"starts_at": start, "ends_at": start.replace("T09", "T12"), "capacity": 1});
+    let full = call(
+        &app,
+        "POST",
+        &format!("/api/v1/courses/{course}/sessions"),
+        &ot,
+        Some(one("2020-03-24T09:00:00+01:00")),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let free = call(
+        &app,
+        "POST",
+        &format!("/api/v1/courses/{course}/sessions"),
+        &ot,
+        Some(one("2020-03-31T09:00:00+02:00")),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    call(
+        &app,
+        "POST",
+        &format!("/api/v1/sessions/{full}/registrations"),
+        &at,
+        None,
+    )
+    .await;
+    let waiting = call(
+        &app,
+        "POST",
+        &format!("/api/v1/sessions/{full}/registrations"),
+        &bt,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(waiting["status"], "waitlisted");
+    let moved = call(
+        &app,
+        "POST",
+        &format!("/api/v1/registrations/{}/move", waiting["id"]),
+        &ot,
+        Some(serde_json::json!({"session_id": free})),
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(
+        moved.json()["status"],
+        "offered",
+        "the free seat is offered at once"
+    );
+}

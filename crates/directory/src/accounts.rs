@@ -50,8 +50,10 @@ fn sign_in_failed() -> Error {
     }
 }
 
-/// Checks an email and password. After `MAX_FAILURES` failures within the
-/// window, the address is locked for `LOCK_SECS`, right password or not.
+/// Checks an email and password. Every attempt is counted first, in one
+/// atomic statement, so that parallel guesses cannot slip past the limit:
+/// after `MAX_FAILURES` failed attempts within the window the address is
+/// locked for `LOCK_SECS`, right password or not. Success clears the count.
 pub async fn authenticate(
     db: &Db,
     clock: &dyn Clock,
@@ -60,18 +62,51 @@ pub async fn authenticate(
 ) -> Result<PersonId> {
     let key = email.trim().to_lowercase();
     let now = clock.now();
-    let throttle: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT failures, window_start, locked_until FROM sign_in_failures WHERE key = $1",
+    let (attempts, locked_until): (i64, Option<i64>) = sqlx::query_as(
+        "INSERT INTO sign_in_failures (key, failures, window_start, locked_until) VALUES ($1, 1, $2, NULL)
+         ON CONFLICT (key) DO UPDATE SET
+            failures = CASE WHEN sign_in_failures.window_start < $3 THEN 1 ELSE sign_in_failures.failures + 1 END,
+            window_start = CASE WHEN sign_in_failures.window_start < $3 THEN $2 ELSE sign_in_failures.window_start END
+         RETURNING failures, locked_until",
     )
     .bind(&key)
-    .fetch_optional(db.pool())
+    .bind(now.0)
+    .bind(now.plus_secs(-FAILURE_WINDOW_SECS).0)
+    .fetch_one(db.pool())
     .await
     .db()?;
-    if let Some((_, _, Some(until))) = throttle
+    if let Some(until) = locked_until
         && until > now.0
     {
         return Err(Error::TooManyAttempts {
             retry_after_secs: ((until - now.0) / 1_000_000).max(1) as u64,
+        });
+    }
+    if attempts > MAX_FAILURES {
+        let until = now.plus_secs(LOCK_SECS);
+        let mut tx = db.begin().await.db()?;
+        let result = async {
+            sqlx::query("UPDATE sign_in_failures SET locked_until = $1 WHERE key = $2")
+                .bind(until.0)
+                .bind(&key)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+            audit::record(
+                &mut tx,
+                now,
+                Actor::SYSTEM,
+                "account.sign_in_locked",
+                &format!("email:{key}"),
+                serde_json::json!({ "attempts": attempts }),
+            )
+            .await
+            .db()
+        }
+        .await;
+        relais_db::finish(tx, result).await?;
+        return Err(Error::TooManyAttempts {
+            retry_after_secs: LOCK_SECS as u64,
         });
     }
     let row: Option<(i64, Option<String>, Option<i64>)> = sqlx::query_as(
@@ -82,72 +117,32 @@ pub async fn authenticate(
     .fetch_optional(db.pool())
     .await
     .db()?;
-    let ok = match &row {
-        Some((_, Some(hash), None)) => verify_password(hash, password),
-        _ => {
-            // Spend the same time as a real check, so that timing does not tell which addresses exist.
-            verify_password(dummy_hash(), password);
-            false
-        }
+    let hash = match &row {
+        Some((_, Some(hash), None)) => hash.clone(),
+        // Spend the same time as a real check, so that timing does not tell which addresses exist.
+        _ => dummy_hash().to_string(),
     };
-    if ok {
-        sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
-            .bind(&key)
-            .execute(db.pool())
-            .await
-            .db()?;
-        return Ok(PersonId(row.map(|r| r.0).unwrap_or_default()));
+    let pw = password.to_string();
+    // Argon2 is deliberately slow: keep it off the async worker threads.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &pw))
+        .await
+        .map_err(Error::internal)?
+        && matches!(row, Some((_, Some(_), None)));
+    if !ok {
+        return Err(sign_in_failed());
     }
-    record_failure(db, &key, now, throttle).await?;
-    Err(sign_in_failed())
+    sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
+        .bind(&key)
+        .execute(db.pool())
+        .await
+        .db()?;
+    Ok(PersonId(row.map(|r| r.0).unwrap_or_default()))
 }
 
 /// A real hash of nothing in particular, checked when the address has no account.
 fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| hash_any_password("no account behind this address").unwrap_or_default())
-}
-
-async fn record_failure(
-    db: &Db,
-    key: &str,
-    now: Timestamp,
-    prev: Option<(i64, i64, Option<i64>)>,
-) -> Result<()> {
-    let (failures, window_start) = match prev {
-        Some((n, start, _)) if now.0 - start < FAILURE_WINDOW_SECS * 1_000_000 => (n + 1, start),
-        _ => (1, now.0),
-    };
-    let locked_until = (failures >= MAX_FAILURES).then(|| now.plus_secs(LOCK_SECS).0);
-    let mut tx = db.begin().await.db()?;
-    let result = async {
-        sqlx::query(
-            "INSERT INTO sign_in_failures (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (key) DO UPDATE SET failures = $2, window_start = $3, locked_until = $4",
-        )
-        .bind(key)
-        .bind(failures)
-        .bind(window_start)
-        .bind(locked_until)
-        .execute(&mut *tx)
-        .await
-        .db()?;
-        if locked_until.is_some() {
-            audit::record(
-                &mut tx,
-                now,
-                Actor::SYSTEM,
-                "account.sign_in_locked",
-                &format!("email:{key}"),
-                serde_json::json!({ "failures": failures }),
-            )
-            .await
-            .db()?;
-        }
-        Ok(())
-    }
-    .await;
-    relais_db::finish(tx, result).await
 }
 
 /// Parses `ROLE[:SCOPE]` where SCOPE is `institute`, `delegation:CODE` or `unit:CODE`.

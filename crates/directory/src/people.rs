@@ -359,6 +359,20 @@ pub async fn briefs(db: &Db, ids: &[PersonId]) -> Result<Vec<PersonBrief>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let mut conn = db.pool().acquire().await.db()?;
+    briefs_on(&mut conn, ids).await
+}
+
+/// The brief of one person, read inside the caller's transaction (so that a
+/// service holding a lock never waits for a second connection from the pool).
+pub async fn brief_in(tx: &mut relais_db::Tx, id: PersonId) -> Result<PersonBrief> {
+    briefs_on(&mut *tx, &[id])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+async fn briefs_on(conn: &mut sqlx::AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonBrief>> {
     let mut all = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let mut sql = SqlBuf::new(
@@ -369,7 +383,7 @@ pub async fn briefs(db: &Db, ids: &[PersonId]) -> Result<Vec<PersonBrief>> {
              WHERE p.id IN ",
         );
         sql.bind_list(chunk.iter().map(|p| p.0));
-        let rows: Vec<BriefRow> = sql.query_as().fetch_all(db.pool()).await.db()?;
+        let rows: Vec<BriefRow> = sql.query_as().fetch_all(&mut *conn).await.db()?;
         all.extend(rows.into_iter().map(|r| PersonBrief {
             id: PersonId(r.0),
             name: format!("{} {}", r.1, r.2).trim().to_string(),

@@ -342,3 +342,22 @@ async fn a_large_file_goes_through_in_one_piece() {
         .unwrap();
     assert_eq!(teams, 14);
 }
+
+#[tokio::test]
+async fn two_lines_that_point_at_one_person_are_refused() {
+    let f = Fixture::new().await;
+    f.people(&people(&["E1;a@x.test;Ann;Roy;U1;;;;;"]), false)
+        .await;
+    // Line 2 matches E1 by number, line 3 matches E1 by address: they would merge.
+    let r = f
+        .people(
+            &people(&[
+                "E1;new@x.test;Ann;Roy;U1;;;;;",
+                "E9;a@x.test;Bob;Roy;U1;;;;;",
+            ]),
+            false,
+        )
+        .await;
+    assert_eq!(lines(&r), vec![(3, "import-error-same-person")]);
+    assert_eq!(f.count().await, 1);
+}

@@ -105,7 +105,7 @@ pub async fn send(
         .and_then(Lang::parse)
         .unwrap_or_default();
     let tr = T(lang);
-    let when = s.starts.local("Europe/Paris");
+    let when = s.starts.local(&t.time_zone);
     let page = format!("{}/training/sessions/{}", t.public_url, s.id);
     let args = |extra: &[(&'static str, String)]| {
         let mut a = vec![
@@ -135,7 +135,7 @@ pub async fn send(
         ),
         Notice::Offered { expires } => (
             vec![
-                ("expires", expires.local("Europe/Paris")),
+                ("expires", expires.local(&t.time_zone)),
                 ("accept", format!("{}/training/my", t.public_url)),
             ],
             None,
@@ -153,7 +153,9 @@ pub async fn send(
         text: tr.ta(&format!("notice-{key}-body"), &a),
         html: None,
         message_id: relais_mail::message_id(
-            &format!("registration:{registration}:{key}:{}", s.id),
+            // The instant makes each notice its own mail (a second move to the
+            // same session is news); a retry of the job keeps the same one.
+            &format!("registration:{registration}:{key}:{}:{}", s.id, now.0),
             &t.mail_domain,
         ),
         calendar,

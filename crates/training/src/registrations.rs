@@ -28,6 +28,8 @@ pub struct Training {
     pub public_url: String,
     /// For Message-IDs and calendar UIDs.
     pub mail_domain: String,
+    /// The institute's time zone, for dates in notices.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -67,6 +69,20 @@ type Row = (
     Option<String>,
     Option<String>,
 );
+
+/// Reads a registration after its session was locked, checking that it is
+/// still in that session (a concurrent move could have changed it between
+/// finding the session and locking it).
+async fn load_locked(tx: &mut Tx, id: i64, locked_session: i64) -> Result<Row> {
+    let row = load(tx, id).await?;
+    if row.1 != locked_session {
+        return Err(Error::Conflict {
+            field: "registration",
+            msg: Msg::new("training-error-changed-retry"),
+        });
+    }
+    Ok(row)
+}
 
 async fn load(tx: &mut Tx, id: i64) -> Result<Row> {
     sqlx::query_as(
@@ -229,7 +245,7 @@ async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timestamp) -> Resu
         .db()?;
         s.capacity - taken
     };
-    if s.cancelled || now >= s.ends {
+    if s.cancelled || now >= s.starts {
         return Ok(());
     }
     while left > 0 {
@@ -242,14 +258,14 @@ async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timestamp) -> Resu
         .await
         .db()?;
         let Some((id, person)) = next else { break };
-        let person = people::brief(&t.db, PersonId(person)).await?;
+        let person = people::brief_in(tx, PersonId(person)).await?;
         match s.waitlist_mode {
             WaitlistMode::Automatic => {
                 set_status(tx, now, id, RegistrationStatus::Confirmed, None).await?;
                 notices::send(tx, t, Notice::Confirmed, id, s, &person, now).await?;
             }
             WaitlistMode::TimedOffer => {
-                let expires = now.plus_secs(s.offer_hours * 3600);
+                let expires = now.plus_secs(s.offer_hours * 3600).min(s.starts);
                 set_status(tx, now, id, RegistrationStatus::Offered, Some(expires)).await?;
                 relais_jobs::enqueue(
                     tx,
@@ -285,7 +301,7 @@ pub async fn cancel(t: &Training, caller: &Principal, id: i64) -> Result<()> {
     let result = async {
         let session_id = session_of(&mut tx, id).await?;
         let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
-        let (_, _, person_id, status, ..) = load(&mut tx, id).await?;
+        let (_, _, person_id, status, ..) = load_locked(&mut tx, id, session_id).await?;
         if person_id != caller.person_id.0 {
             TrainingOffice::for_principal(caller)?
                 .check(s.delegation_id.map(relais_core::DelegationId))?;
@@ -305,7 +321,7 @@ pub async fn cancel(t: &Training, caller: &Principal, id: i64) -> Result<()> {
         )
         .await
         .db()?;
-        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        let person = people::brief_in(&mut tx, PersonId(person_id)).await?;
         notices::send(
             &mut tx,
             t,
@@ -334,9 +350,13 @@ pub async fn accept(t: &Training, caller: &Principal, id: i64) -> Result<()> {
     let result = async {
         let session_id = session_of(&mut tx, id).await?;
         let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
-        let (_, _, person_id, status, _, expires, ..) = load(&mut tx, id).await?;
+        let (_, _, person_id, status, _, expires, ..) =
+            load_locked(&mut tx, id, session_id).await?;
         if person_id != caller.person_id.0 {
             return Err(Error::Forbidden);
+        }
+        if s.cancelled || now >= s.starts {
+            return Err(invalid("registration", "training-error-session-cancelled"));
         }
         match (RegistrationStatus::parse(&status), expires) {
             (Some(RegistrationStatus::Offered), Some(e)) if e > now.0 => {}
@@ -357,7 +377,7 @@ pub async fn accept(t: &Training, caller: &Principal, id: i64) -> Result<()> {
         )
         .await
         .db()?;
-        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        let person = people::brief_in(&mut tx, PersonId(person_id)).await?;
         notices::send(&mut tx, t, Notice::Confirmed, id, &s, &person, now).await?;
         Ok(())
     }
@@ -372,7 +392,7 @@ pub async fn expire_offer(t: &Training, id: i64) -> Result<bool> {
     let result = async {
         let session_id = session_of(&mut tx, id).await?;
         let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
-        let (_, _, person_id, status, _, expires, ..) = load(&mut tx, id).await?;
+        let (_, _, person_id, status, _, expires, ..) = load_locked(&mut tx, id, session_id).await?;
         if status != RegistrationStatus::Offered.as_str() || expires.is_none_or(|e| e > now.0) {
             return Ok(false);
         }
@@ -386,7 +406,7 @@ pub async fn expire_offer(t: &Training, id: i64) -> Result<bool> {
         audit::record(&mut tx, now, Actor::SYSTEM, "registration.offer_lapsed", &format!("registration:{id}"), serde_json::json!({}))
             .await
             .db()?;
-        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        let person = people::brief_in(&mut tx, PersonId(person_id)).await?;
         notices::send(&mut tx, t, Notice::OfferLapsed, id, &s, &person, now).await?;
         promote(&mut tx, t, &s, now).await?;
         Ok(true)
@@ -428,13 +448,16 @@ pub async fn decide(
     let result = async {
         let session_id = session_of(&mut tx, id).await?;
         let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
-        let (_, _, person_id, status, ..) = load(&mut tx, id).await?;
-        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        let (_, _, person_id, status, ..) = load_locked(&mut tx, id, session_id).await?;
+        let person = people::brief_in(&mut tx, PersonId(person_id)).await?;
         if person.manager_id != Some(manager.person_id) {
             return Err(Error::Forbidden);
         }
         if status != RegistrationStatus::Pending.as_str() {
             return Err(invalid("registration", "training-error-not-pending"));
+        }
+        if approve && (s.cancelled || now >= s.starts) {
+            return Err(invalid("registration", "training-error-session-cancelled"));
         }
         let next = match (approve, s.seats().left() > 0) {
             (false, _) => RegistrationStatus::Refused,
@@ -512,7 +535,7 @@ pub async fn move_to(
         if dest.cancelled || now >= dest.ends {
             return Err(invalid("session_id", "training-error-session-cancelled"));
         }
-        let (_, _, person_id, status, ..) = load(&mut tx, id).await?;
+        let (_, _, person_id, status, ..) = load_locked(&mut tx, id, source_id).await?;
         let status = RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
         if !status.is_active() {
             return Err(invalid("registration", "training-error-not-active"));
@@ -537,7 +560,7 @@ pub async fn move_to(
         audit::record(&mut tx, now, actor(caller), "registration.move", &format!("registration:{id}"), serde_json::json!({ "from": source.id, "to": dest.id }))
             .await
             .db()?;
-        let person = people::brief(&t.db, PersonId(person_id)).await?;
+        let person = people::brief_in(&mut tx, PersonId(person_id)).await?;
         if status == RegistrationStatus::Confirmed {
             notices::send(&mut tx, t, Notice::Cancelled { had_seat: true }, id, &source, &person, now).await?;
         }
@@ -547,7 +570,17 @@ pub async fn move_to(
         if status.holds_seat() {
             promote(&mut tx, t, &source, now).await?;
         }
-        Ok(next)
+        // A waitlisted person moved where seats are free is offered one at once.
+        if next == RegistrationStatus::Waitlisted {
+            let dest = sessions::lock(&mut tx, t.db.backend(), now, dest.id).await?;
+            promote(&mut tx, t, &dest, now).await?;
+        }
+        let (now_status,): (String,) = sqlx::query_as("SELECT status FROM registrations WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
+        Ok(RegistrationStatus::parse(&now_status).unwrap_or(next))
     }
     .await;
     relais_db::finish(tx, result).await
@@ -633,9 +666,13 @@ pub async fn get(t: &Training, caller: &Principal, id: i64) -> Result<Registrati
     if let Some(r) = mine.into_iter().find(|r| r.id == id) {
         return Ok(r);
     }
-    let mut tx = t.db.begin().await.db()?;
-    let session_id = session_of(&mut tx, id).await?;
-    tx.rollback().await.db()?;
+    let (session_id,): (i64,) =
+        sqlx::query_as("SELECT session_id FROM registrations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(t.db.pool())
+            .await
+            .db()?
+            .ok_or(Error::NotFound)?;
     let s = sessions::get(&t.db, t.clock.as_ref(), session_id).await?;
     for_session(t, caller, &s)
         .await?

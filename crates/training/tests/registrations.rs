@@ -101,6 +101,7 @@ impl World {
             clock: Arc::new(clock.clone()),
             public_url: "http://relais.test".into(),
             mail_domain: "relais.test".into(),
+            time_zone: "Europe/Paris".into(),
         };
         World {
             t,

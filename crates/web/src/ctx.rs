@@ -108,6 +108,13 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     let mut session_expired = false;
     let mut bad_token = false;
 
+    // The API changes state only for bearer tokens: a browser's session cookie
+    // may read it, but a cross-site form riding that cookie can never write.
+    let cookie_may_act = !api
+        || matches!(
+            *req.method(),
+            axum::http::Method::GET | axum::http::Method::HEAD
+        );
     let principal = if let Some(token) = bearer(req.headers()) {
         match state.identity.principal_for_token(token).await {
             Ok(Some(p)) => Some(p),
@@ -120,7 +127,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
                 None
             }
         }
-    } else if let Some(c) = jar.get(SESSION_COOKIE) {
+    } else if let Some(c) = jar.get(SESSION_COOKIE).filter(|_| cookie_may_act) {
         match session::lookup(&state, c.value()).await {
             Ok(Lookup::Valid(person)) => match state.identity.principal(person).await {
                 Ok(p) => p,

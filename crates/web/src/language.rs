@@ -36,7 +36,12 @@ fn back_path(headers: &HeaderMap) -> String {
 
 /// A local path only: never `//host` or an absolute URL.
 pub fn safe_next(path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+    // Browsers drop tabs and newlines from URLs, so "/\t/evil" would become "//evil".
+    if path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
         path.to_string()
     } else {
         "/".to_string()
@@ -80,5 +85,8 @@ mod tests {
         assert_eq!(safe_next("//evil.example/x"), "/");
         assert_eq!(safe_next("https://evil.example/"), "/");
         assert_eq!(safe_next("/\\evil"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n"), "/");
+        assert_eq!(safe_next("/ /evil"), "/");
     }
 }

@@ -214,6 +214,7 @@ fn validate(
     let mut first_number: HashMap<String, u64> = HashMap::new();
     let mut first_email: HashMap<String, u64> = HashMap::new();
     let mut bad: HashSet<u64> = HashSet::new();
+    let mut matched_by: HashMap<usize, u64> = HashMap::new();
     for row in rows.iter() {
         let mut e = |field, msg| {
             errors.push(line_error(row.line, Some(field), msg));
@@ -248,6 +249,18 @@ fn validate(
         let matched = by_number
             .get(row.number.as_str())
             .or_else(|| by_email.get(row.email.as_str()));
+        // Two lines must not land on the same person (one by number, one by address).
+        if let Some(&m) = matched {
+            match matched_by.get(&m) {
+                Some(first) => e(
+                    "employee_number",
+                    Msg::new("import-error-same-person").arg("first", first),
+                ),
+                None => {
+                    matched_by.insert(m, row.line);
+                }
+            }
+        }
         if let Some(&owner) = by_email.get(row.email.as_str())
             && Some(&owner) != matched
         {

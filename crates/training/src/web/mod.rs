@@ -34,5 +34,6 @@ pub(crate) fn services(state: &AppState) -> Training {
         clock: state.clock.clone(),
         public_url: state.config.public_url.clone(),
         mail_domain: state.config.mail_domain.clone(),
+        time_zone: state.config.time_zone.clone(),
     }
 }

@@ -123,3 +123,4 @@ error-role-unknown = Unknown role: { $role }.
 error-scope-unknown = Unknown scope: { $scope }.
 error-token-days = The validity must be a number of days between 1 and 3650.
 error-email-taken = This address already belongs to another person.
+import-error-same-person = This line points at the same person as line { $first } (by employee number or address).

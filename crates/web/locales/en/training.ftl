@@ -162,3 +162,4 @@ course-mark-completed = I followed this module
 all-themes = All themes
 field-from = From
 field-to = To
+training-error-changed-retry = This registration was just changed by someone else: reload the page and try again.

@@ -123,3 +123,4 @@ error-role-unknown = Rôle inconnu : { $role }.
 error-scope-unknown = Périmètre inconnu : { $scope }.
 error-token-days = La validité doit être un nombre de jours entre 1 et 3650.
 error-email-taken = Cette adresse appartient déjà à une autre personne.
+import-error-same-person = Cette ligne désigne la même personne que la ligne { $first } (par le matricule ou l'adresse).

@@ -162,3 +162,4 @@ course-mark-completed = J'ai suivi ce module
 all-themes = Tous les thèmes
 field-from = Du
 field-to = Au
+training-error-changed-retry = Cette inscription vient d'être modifiée par quelqu'un d'autre : rechargez la page et recommencez.
