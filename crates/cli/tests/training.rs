@@ -632,3 +632,97 @@ async fn a_waitlisted_person_moved_where_seats_are_free_gets_one() {
         "the free seat is offered at once"
     );
 }
+
+#[tokio::test]
+async fn an_officer_registers_and_moves_people_from_the_session_page() {
+    let mut app = TestApp::new().await;
+    let officer = app.account("it@x.test", &["training_officer"]).await;
+    app.account("agent@x.test", &[]).await;
+    let (_, ot) = app.token(officer, 30).await;
+    let course = call(
+        &app,
+        "POST",
+        "/api/v1/courses",
+        &ot,
+        Some(serde_json::json!({"title": "Atelier", "format": "workshop"})),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let one = |start: &str| serde_json::json!({"starts_at": start, "ends_at": start.replace("T09", "T12"), "capacity": 1});
+    let a = call(
+        &app,
+        "POST",
+        &format!("/api/v1/courses/{course}/sessions"),
+        &ot,
+        Some(one("2020-03-24T09:00:00+01:00")),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let b = call(
+        &app,
+        "POST",
+        &format!("/api/v1/courses/{course}/sessions"),
+        &ot,
+        Some(one("2020-03-31T09:00:00+02:00")),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    app.sign_in("it@x.test", PASSWORD).await;
+    let r = app
+        .post_form(
+            &format!("/training/sessions/{a}/register-someone"),
+            &[("email", "nobody@x.test"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("role=\"alert\""));
+    let r = app
+        .post_form(
+            &format!("/training/sessions/{a}/register-someone"),
+            &[("email", "agent@x.test"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(
+            &format!("/training/sessions/{a}/register-someone"),
+            &[
+                ("email", "directrice@x.test"),
+                ("reason", "Oratrice invitée"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "beyond capacity with a reason"
+    );
+    let page = app.get(&format!("/training/sessions/{a}")).await;
+    assert!(page.body.contains("Loïc Martin") && page.body.contains("Hélène Lefèvre"));
+    assert!(
+        page.body.contains(&format!("<option value=\"{b}\">")),
+        "the other session is offered as a move target"
+    );
+    let (reg,): (i64,) = sqlx::query_as("SELECT r.id FROM registrations r JOIN people p ON p.id = r.person_id WHERE p.email = 'agent@x.test'")
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap();
+    let b_text = b.to_string();
+    let r = app
+        .post_form(
+            &format!("/training/registrations/{reg}/move"),
+            &[("session_id", b_text.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.location()
+            .starts_with(&format!("/training/sessions/{b}?done=confirmed"))
+    );
+}

@@ -347,6 +347,8 @@ struct SessionPage {
     error: bool,
     /// May the signed-in person register on their own?
     open_to_me: bool,
+    /// For officers: the course's other sessions a registrant can move to.
+    siblings: Vec<(i64, String)>,
 }
 
 /// `?done=STATUS` after a form: the message that says what happened.
@@ -431,7 +433,29 @@ async fn session_view(
         Some(_) => Some(chart(registrations::per_day(&tr, &[s.id], tz).await?)),
         None => None,
     };
+    let siblings = if registrants.is_some() {
+        let filter = SessionFilter {
+            course: Some(s.course_id),
+            from: Some(state.clock.now()),
+            ..Default::default()
+        };
+        sessions::list(
+            &state.db,
+            state.clock.as_ref(),
+            &filter,
+            PageRequest::new(Some(1), Some(200)),
+        )
+        .await?
+        .items
+        .into_iter()
+        .filter(|o| o.id != s.id)
+        .map(|o| (o.id, o.starts.local(tz)))
+        .collect()
+    } else {
+        Vec::new()
+    };
     render(&SessionPage {
+        siblings,
         chart,
         page: PageCtx::new(state, ctx, s.course_title.clone()),
         when: format!("{} → {}", s.starts.local(tz), s.ends.local(tz)),
@@ -490,6 +514,69 @@ async fn register_form(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+struct RegisterSomeone {
+    email: String,
+    reason: Option<String>,
+}
+
+/// A training officer registers a person by email, beyond capacity with a reason.
+async fn register_someone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<RegisterSomeone>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let t = T(ctx.lang);
+    let found = match relais_core::values::Email::parse(&f.email) {
+        Ok(email) => relais_directory::accounts::person_by_email(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    let result = match found {
+        Some(person) => {
+            registrations::register(&services(&state), p, id, Some(person), f.reason).await
+        }
+        None => Err(Error::Invalid {
+            field: "email",
+            msg: relais_core::Msg::new("training-error-unknown-person"),
+        }),
+    };
+    match result {
+        Ok((_, status)) => Ok(Redirect::to(&with_done(
+            &format!("/training/sessions/{id}"),
+            status,
+        ))
+        .into_response()),
+        Err(Error::Invalid { msg, .. } | Error::Conflict { msg, .. }) => {
+            let page = session_view(&state, &ctx, id, Some(t.msg(&msg)), true).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    session_id: String,
+}
+
+async fn move_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<MoveForm>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let target: i64 = f
+        .session_id
+        .trim()
+        .parse()
+        .map_err(|_| Error::invalid("session_id", "training-error-other-course"))?;
+    let status = registrations::move_to(&services(&state), p, id, target).await?;
+    Ok(Redirect::to(&with_done(&format!("/training/sessions/{target}"), status)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -882,6 +969,11 @@ pub fn router() -> Router<AppState> {
         .route("/training/sessions/{id}/register", post(register_form))
         .route("/training/sessions/{id}/registrants.csv", get(export_csv))
         .route("/training/sessions/{id}/registrants.xlsx", get(export_xlsx))
+        .route(
+            "/training/sessions/{id}/register-someone",
+            post(register_someone),
+        )
+        .route("/training/registrations/{id}/move", post(move_form))
         .route("/training/registrations/{id}/cancel", post(cancel_form))
         .route("/training/registrations/{id}/accept", post(accept_form))
         .route("/training/registrations/{id}/decide", post(decide_form))
