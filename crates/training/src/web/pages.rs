@@ -65,6 +65,8 @@ struct CataloguePage {
     delegations: Vec<relais_directory::org::Delegation>,
     from: String,
     to: String,
+    prev: Option<String>,
+    next: Option<String>,
     sessions: Vec<Line>,
     self_paced: Vec<Line>,
     summary: String,
@@ -126,6 +128,30 @@ async fn catalogue(
         PageRequest::new(q.page, Some(100)),
     )
     .await?;
+    let page_link = |n: u32| -> String {
+        let mut params: Vec<(&str, String)> = Vec::new();
+        for (k, v) in [
+            ("q", &q.q),
+            ("format", &q.format),
+            ("theme", &q.theme),
+            ("seats", &q.seats),
+            ("mine", &q.mine),
+            ("delegation", &q.delegation),
+            ("from", &q.from),
+            ("to", &q.to),
+        ] {
+            if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+                params.push((k, v.clone()));
+            }
+        }
+        params.push(("page", n.to_string()));
+        format!(
+            "/training?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    };
+    let prev = (found.page > 1).then(|| page_link(found.page - 1));
+    let next = found.has_next().then(|| page_link(found.page + 1));
     let mut lines = Vec::new();
     for s in found.items {
         let f = s.format;
@@ -200,6 +226,8 @@ async fn catalogue(
         delegations: relais_directory::org::delegations(&state.db).await?,
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
+        prev,
+        next,
         formats: Format::ALL
             .iter()
             .map(|f| (f.as_str(), format_label(t, *f)))
