@@ -121,13 +121,46 @@ async fn catalogue(
         delegation,
         ..Default::default()
     };
-    let found = sessions::list(
-        &state.db,
-        state.clock.as_ref(),
-        &filter,
-        PageRequest::new(q.page, Some(100)),
-    )
-    .await?;
+    let wanted = PageRequest::new(q.page, Some(100));
+    // "Open to me" depends on the person, not on SQL: gather every match
+    // (bounded), keep those open to them, then cut the page.
+    let found = match &me {
+        None => sessions::list(&state.db, state.clock.as_ref(), &filter, wanted).await?,
+        Some(b) => {
+            let mut open = Vec::new();
+            for n in 1..=25 {
+                let chunk = sessions::list(
+                    &state.db,
+                    state.clock.as_ref(),
+                    &filter,
+                    PageRequest::new(Some(n), Some(200)),
+                )
+                .await?;
+                let more = chunk.has_next();
+                open.extend(
+                    chunk
+                        .items
+                        .into_iter()
+                        .filter(|s| registrations::in_audience(s, b)),
+                );
+                if !more {
+                    break;
+                }
+            }
+            let total = open.len() as u64;
+            let items = open
+                .into_iter()
+                .skip(wanted.offset() as usize)
+                .take(wanted.limit() as usize)
+                .collect();
+            Page {
+                items,
+                page: wanted.page,
+                per_page: wanted.per_page,
+                total,
+            }
+        }
+    };
     let page_link = |n: u32| -> String {
         let mut params: Vec<(&str, String)> = Vec::new();
         for (k, v) in [
@@ -155,12 +188,6 @@ async fn catalogue(
     let mut lines = Vec::new();
     for s in found.items {
         let f = s.format;
-        if me
-            .as_ref()
-            .is_some_and(|b| !registrations::in_audience(&s, b))
-        {
-            continue;
-        }
         lines.push(Line {
             href: format!("/training/sessions/{}", s.id),
             title: s.course_title.clone(),
