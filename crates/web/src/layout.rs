@@ -90,3 +90,50 @@ pub fn render(t: &impl askama::Template) -> Result<axum::response::Html<String>,
         .map(axum::response::Html)
         .map_err(|e| crate::AppError::Domain(relais_core::Error::internal(e)))
 }
+
+/// Links to the previous and next pages of a list at `base`, keeping the
+/// filters that are set (empty ones are left out).
+pub fn page_links(
+    base: &str,
+    filters: &[(&str, &Option<String>)],
+    page: u32,
+    has_next: bool,
+) -> (Option<String>, Option<String>) {
+    let link = |n: u32| {
+        let mut params: Vec<(&str, String)> = filters
+            .iter()
+            .filter_map(|(k, v)| {
+                v.as_ref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (*k, v.clone()))
+            })
+            .collect();
+        params.push(("page", n.to_string()));
+        format!(
+            "{base}?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    };
+    (
+        (page > 1).then(|| link(page - 1)),
+        has_next.then(|| link(page + 1)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn page_links_keep_filters_and_skip_empty_ones() {
+        let q = Some("hélène".to_string());
+        let empty = Some(String::new());
+        let (prev, next) = super::page_links(
+            "/people",
+            &[("q", &q), ("unit", &empty), ("delegation", &None)],
+            2,
+            true,
+        );
+        assert_eq!(prev.as_deref(), Some("/people?q=h%C3%A9l%C3%A8ne&page=1"));
+        assert_eq!(next.as_deref(), Some("/people?q=h%C3%A9l%C3%A8ne&page=3"));
+        assert_eq!(super::page_links("/x", &[], 1, false), (None, None));
+    }
+}

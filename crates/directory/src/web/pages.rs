@@ -119,26 +119,15 @@ async fn people_page(
 }
 
 fn make_pager(t: T, base: &str, q: &ListQuery, page: u32, pages: u32, total: u64) -> Pager {
-    let link = |n: u32| {
-        let mut params: Vec<(&str, String)> = Vec::new();
-        if let Some(v) = q.q.as_ref().filter(|v| !v.is_empty()) {
-            params.push(("q", v.clone()));
-        }
-        if let Some(v) = q.unit.as_ref().filter(|v| !v.is_empty()) {
-            params.push(("unit", v.clone()));
-        }
-        if let Some(v) = q.delegation.as_ref().filter(|v| !v.is_empty()) {
-            params.push(("delegation", v.clone()));
-        }
-        params.push(("page", n.to_string()));
-        format!(
-            "{base}?{}",
-            serde_urlencoded::to_string(&params).unwrap_or_default()
-        )
-    };
+    let filters = [
+        ("q", &q.q),
+        ("unit", &q.unit),
+        ("delegation", &q.delegation),
+    ];
+    let (prev, next) = relais_web::layout::page_links(base, &filters, page, page < pages);
     Pager {
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
+        prev,
+        next,
         summary: t.ta(
             "list-summary",
             &[

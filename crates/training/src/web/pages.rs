@@ -161,30 +161,18 @@ async fn catalogue(
             }
         }
     };
-    let page_link = |n: u32| -> String {
-        let mut params: Vec<(&str, String)> = Vec::new();
-        for (k, v) in [
-            ("q", &q.q),
-            ("format", &q.format),
-            ("theme", &q.theme),
-            ("seats", &q.seats),
-            ("mine", &q.mine),
-            ("delegation", &q.delegation),
-            ("from", &q.from),
-            ("to", &q.to),
-        ] {
-            if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
-                params.push((k, v.clone()));
-            }
-        }
-        params.push(("page", n.to_string()));
-        format!(
-            "/training?{}",
-            serde_urlencoded::to_string(&params).unwrap_or_default()
-        )
-    };
-    let prev = (found.page > 1).then(|| page_link(found.page - 1));
-    let next = found.has_next().then(|| page_link(found.page + 1));
+    let filters = [
+        ("q", &q.q),
+        ("format", &q.format),
+        ("theme", &q.theme),
+        ("seats", &q.seats),
+        ("mine", &q.mine),
+        ("delegation", &q.delegation),
+        ("from", &q.from),
+        ("to", &q.to),
+    ];
+    let (prev, next) =
+        relais_web::layout::page_links("/training", &filters, found.page, found.has_next());
     let mut lines = Vec::new();
     for s in found.items {
         let f = s.format;
@@ -555,16 +543,26 @@ async fn register_form(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
-    let t = T(ctx.lang);
-    match registrations::register(&services(&state), p, id, None, None).await {
-        // Post, redirect, get: a reload does not register again.
+    let result = registrations::register(&services(&state), p, id, None, None).await;
+    registration_answer(&state, &ctx, id, result).await
+}
+
+/// After a registration form: redirect with what happened (post, redirect,
+/// get: a reload does not register again), or the page with the error.
+async fn registration_answer(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: relais_core::Result<(i64, RegistrationStatus)>,
+) -> AppResult<Response> {
+    match result {
         Ok((_, status)) => Ok(Redirect::to(&with_done(
             &format!("/training/sessions/{id}"),
             status,
         ))
         .into_response()),
         Err(Error::Invalid { msg, .. } | Error::Conflict { msg, .. }) => {
-            let page = session_view(&state, &ctx, id, Some(t.msg(&msg)), true).await?;
+            let page = session_view(state, ctx, id, Some(T(ctx.lang).msg(&msg)), true).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -585,7 +583,6 @@ async fn register_someone(
     CsrfForm(f): CsrfForm<RegisterSomeone>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
-    let t = T(ctx.lang);
     let found = match relais_core::values::Email::parse(&f.email) {
         Ok(email) => relais_directory::accounts::person_by_email(&state.db, &email).await?,
         Err(_) => None,
@@ -599,18 +596,7 @@ async fn register_someone(
             msg: relais_core::Msg::new("training-error-unknown-person"),
         }),
     };
-    match result {
-        Ok((_, status)) => Ok(Redirect::to(&with_done(
-            &format!("/training/sessions/{id}"),
-            status,
-        ))
-        .into_response()),
-        Err(Error::Invalid { msg, .. } | Error::Conflict { msg, .. }) => {
-            let page = session_view(&state, &ctx, id, Some(t.msg(&msg)), true).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    registration_answer(&state, &ctx, id, result).await
 }
 
 #[derive(Deserialize)]
