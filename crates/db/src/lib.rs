@@ -131,6 +131,10 @@ impl std::error::Error for ConnectError {}
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// SQLite only: the one connection write transactions take turns on.
+    /// Writers then queue in the pool, first come first served, instead of
+    /// sleeping and retrying in SQLite's busy handler.
+    writer: Option<AnyPool>,
     backend: Backend,
 }
 
@@ -148,7 +152,26 @@ impl Db {
             _ => url.expose().to_string(),
         };
         let options = AnyConnectOptions::from_str(&raw).map_err(ConnectError::Sqlx)?;
-        let pool = match backend {
+        let sqlite_pool = |max: u32, options: AnyConnectOptions| async move {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options)
+                .await
+                .map_err(ConnectError::Sqlx)
+        };
+        let (pool, writer) = match backend {
             Backend::Sqlite => {
                 // WAL is a property of the file: set it once, before the pool.
                 if !raw.contains("mode=ro") {
@@ -163,32 +186,28 @@ impl Db {
                         .map_err(ConnectError::Sqlx)?;
                     pool.close().await;
                 }
+                let writer = if raw.contains("mode=ro") {
+                    None
+                } else {
+                    Some(sqlite_pool(1, options.clone()).await?)
+                };
+                (sqlite_pool(8, options).await?, writer)
+            }
+            Backend::Postgres => (
                 AnyPoolOptions::new()
-                    .max_connections(8)
-                    .min_connections(1)
+                    .max_connections(16)
                     .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                                 PRAGMA synchronous = NORMAL;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
                     .connect_with(options)
                     .await
-                    .map_err(ConnectError::Sqlx)?
-            }
-            Backend::Postgres => AnyPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(options)
-                .await
-                .map_err(ConnectError::Sqlx)?,
+                    .map_err(ConnectError::Sqlx)?,
+                None,
+            ),
         };
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -199,12 +218,20 @@ impl Db {
         self.backend
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write
-    /// lock at once (`BEGIN IMMEDIATE`), so that two writers queue on the busy
-    /// timeout instead of failing when a reader upgrades.
+    /// Starts a transaction that will write. On SQLite it runs on the one
+    /// writer connection (writers queue for it in order) and takes the write
+    /// lock at once (`BEGIN IMMEDIATE`), so that a reader never fails to
+    /// upgrade. Never start a second one while holding the first: it would
+    /// wait for the writer connection the first one holds.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Sqlite => {
+                self.writer
+                    .as_ref()
+                    .unwrap_or(&self.pool)
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+            }
             Backend::Postgres => self.pool.begin().await,
         }
     }
@@ -220,6 +247,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(w) = &self.writer {
+            w.close().await;
+        }
         self.pool.close().await;
     }
 }
