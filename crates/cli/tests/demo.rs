@@ -59,3 +59,21 @@ async fn the_demo_is_deterministic() {
         relais_directory::demo_data::generate(demo::SEED + 1, 300).people_csv
     );
 }
+
+#[tokio::test]
+async fn the_fixed_demo_accounts_follow_the_browsers_language() {
+    // The full demo: with its seed and size the generator gives some fixed accounts English.
+    let mut app = TestApp::new().await;
+    demo::load(&app.db.db, &app.clock, demo::SEED, demo::PEOPLE, &|_, _| {})
+        .await
+        .unwrap();
+    for (email, _) in demo::ACCOUNTS {
+        app.cookies.clear();
+        app.sign_in(email, demo::PASSWORD).await;
+        assert_eq!(
+            app.get("/").await.html_lang(),
+            Some("fr"),
+            "{email} sees French by default"
+        );
+    }
+}

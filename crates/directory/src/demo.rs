@@ -222,6 +222,23 @@ pub async fn load(
             accounts::grant(&mut tx, now, Actor::SYSTEM, person, g).await?;
         }
     }
+    // The fixed demo accounts follow the browser's language (French by
+    // default) rather than a preference the generator drew at random.
+    for number in [
+        &a.admin,
+        &a.formation,
+        &a.informatique,
+        &a.correspondant,
+        &a.manager,
+        &a.agent,
+        &a.crise,
+    ] {
+        sqlx::query("UPDATE people SET language = NULL WHERE employee_number = $1")
+            .bind(number)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+    }
     tx.commit().await.db()?;
     Ok(demo)
 }
