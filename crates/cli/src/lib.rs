@@ -36,13 +36,7 @@ pub fn job_handlers(
     web: &WebConfig,
     mailer: Arc<Mailer>,
 ) -> Vec<Arc<dyn JobHandler>> {
-    let training = relais_training::registrations::Training {
-        db,
-        clock,
-        public_url: web.public_url.clone(),
-        mail_domain: web.mail_domain.clone(),
-        time_zone: web.time_zone.clone(),
-    };
+    let training = relais_training::registrations::Training::new(db, clock, web);
     vec![
         Arc::new(SendMailJob(mailer)),
         Arc::new(relais_training::registrations::OfferExpiryJob(training)),

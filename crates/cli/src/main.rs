@@ -254,14 +254,11 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
                 bar.finish_and_clear();
                 eprintln!("Loading a year of trainings…");
-                let web = cfg.web();
-                let training = relais_training::registrations::Training {
-                    db: db.clone(),
-                    clock: Arc::new(SystemClock),
-                    public_url: web.public_url.clone(),
-                    mail_domain: web.mail_domain.clone(),
-                    time_zone: web.time_zone.clone(),
-                };
+                let training = relais_training::registrations::Training::new(
+                    db.clone(),
+                    Arc::new(SystemClock),
+                    &cfg.web(),
+                );
                 relais_training::demo::load(&training, &directory, demo::SEED).await?;
             }
             println!("Relais demo: open {}/", cfg.public_url);

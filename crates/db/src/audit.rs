@@ -27,6 +27,14 @@ impl Actor {
             token: None,
         }
     }
+
+    /// The signed-in person, and the token they acted through, if any.
+    pub fn of(p: &relais_core::Principal) -> Self {
+        Actor {
+            person: Some(p.person_id),
+            token: p.token,
+        }
+    }
 }
 
 fn entry_hash(

@@ -32,6 +32,18 @@ pub struct Training {
     pub time_zone: String,
 }
 
+impl Training {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, web: &relais_web::WebConfig) -> Self {
+        Training {
+            db,
+            clock,
+            public_url: web.public_url.clone(),
+            mail_domain: web.mail_domain.clone(),
+            time_zone: web.time_zone.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Registration {
     pub id: i64,
@@ -49,13 +61,6 @@ fn invalid(field: &'static str, key: &'static str) -> Error {
     Error::Invalid {
         field,
         msg: Msg::new(key),
-    }
-}
-
-fn actor(p: &Principal) -> Actor {
-    Actor {
-        person: Some(p.person_id),
-        token: p.token,
     }
 }
 
@@ -210,7 +215,7 @@ pub async fn register(
         audit::record(
             &mut tx,
             now,
-            actor(caller),
+            Actor::of(caller),
             "registration.create",
             &format!("registration:{id}"),
             serde_json::json!({ "session": session_id, "person": person_id.0, "status": status.as_str(), "over_capacity_reason": over }),
@@ -314,7 +319,7 @@ pub async fn cancel(t: &Training, caller: &Principal, id: i64) -> Result<()> {
         audit::record(
             &mut tx,
             now,
-            actor(caller),
+            Actor::of(caller),
             "registration.cancel",
             &format!("registration:{id}"),
             serde_json::json!({ "was": status.as_str() }),
@@ -370,7 +375,7 @@ pub async fn accept(t: &Training, caller: &Principal, id: i64) -> Result<()> {
         audit::record(
             &mut tx,
             now,
-            actor(caller),
+            Actor::of(caller),
             "registration.accept",
             &format!("registration:{id}"),
             serde_json::json!({}),
@@ -480,7 +485,7 @@ pub async fn decide(
         audit::record(
             &mut tx,
             now,
-            actor(manager),
+            Actor::of(manager),
             if approve {
                 "registration.approve"
             } else {
@@ -557,7 +562,7 @@ pub async fn move_to(
             .execute(&mut *tx)
             .await
             .on_unique("session_id", "training-error-already-registered")?;
-        audit::record(&mut tx, now, actor(caller), "registration.move", &format!("registration:{id}"), serde_json::json!({ "from": source.id, "to": dest.id }))
+        audit::record(&mut tx, now, Actor::of(caller), "registration.move", &format!("registration:{id}"), serde_json::json!({ "from": source.id, "to": dest.id }))
             .await
             .db()?;
         let person = people::brief_in(&mut tx, PersonId(person_id)).await?;

@@ -13,6 +13,10 @@ use crate::error::AppError;
 
 pub struct CsrfForm<T>(pub T);
 
+/// The fields of a form that sends nothing but its CSRF token (a button).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
 /// Checks a submitted token against the request's.
 pub fn check_csrf(ctx: &Ctx, submitted: Option<&str>) -> Result<(), AppError> {
     match submitted {

@@ -101,10 +101,7 @@ async fn import_upload(
     let file = file
         .filter(|f| !f.is_empty())
         .ok_or_else(|| relais_core::Error::invalid("file", "import-error-no-file"))?;
-    let actor = Actor {
-        person: Some(p.person_id),
-        token: p.token,
-    };
+    let actor = Actor::of(p);
     let opts = ImportOptions { skip_invalid };
     let report = match kind.as_str() {
         "units" => {

@@ -40,9 +40,6 @@ struct LoginForm {
     next: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn login_page(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -114,7 +111,7 @@ async fn login(
 async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
 ) -> AppResult<Response> {
     let cookie = session::end(&state, jar.get(SESSION_COOKIE).map(|c| c.value())).await?;
     Ok((

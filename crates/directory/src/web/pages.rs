@@ -207,10 +207,7 @@ async fn create_token(
         .parse()
         .map_err(|_| relais_core::Error::invalid("days", "error-token-days"))?;
     let label = relais_core::values::Name::parse("label", &form.label)?;
-    let actor = Actor {
-        person: Some(p.person_id),
-        token: p.token,
-    };
+    let actor = Actor::of(p);
     let (_, token) = tokens::create(
         &state.db,
         state.clock.as_ref(),
@@ -223,20 +220,14 @@ async fn create_token(
     me_with_token(State(state), ctx, Some(token)).await
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn revoke_token(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
-    let actor = Actor {
-        person: Some(p.person_id),
-        token: p.token,
-    };
+    let actor = Actor::of(p);
     tokens::revoke(
         &state.db,
         state.clock.as_ref(),

@@ -98,10 +98,7 @@ async fn create_course(
 ) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
     let office = TrainingOffice::for_principal(p)?;
-    let actor = relais_db::audit::Actor {
-        person: Some(p.person_id),
-        token: p.token,
-    };
+    let actor = relais_db::audit::Actor::of(p);
     let id = courses::create(&state.db, state.clock.as_ref(), actor, &office, body).await?;
     Ok((
         StatusCode::CREATED,
@@ -187,10 +184,7 @@ async fn create_session(
 ) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
     let office = TrainingOffice::for_principal(p)?;
-    let actor = relais_db::audit::Actor {
-        person: Some(p.person_id),
-        token: p.token,
-    };
+    let actor = relais_db::audit::Actor::of(p);
     let id = sessions::create(
         &state.db,
         state.clock.as_ref(),

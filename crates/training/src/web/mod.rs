@@ -29,11 +29,5 @@ pub fn feature() -> Feature {
 }
 
 pub(crate) fn services(state: &AppState) -> Training {
-    Training {
-        db: state.db.clone(),
-        clock: state.clock.clone(),
-        public_url: state.config.public_url.clone(),
-        mail_domain: state.config.mail_domain.clone(),
-        time_zone: state.config.time_zone.clone(),
-    }
+    Training::new(state.db.clone(), state.clock.clone(), &state.config)
 }

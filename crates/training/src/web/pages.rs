@@ -533,14 +533,11 @@ fn status_line(t: T, r: &Registration, tz: &str) -> String {
     }
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn register_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
     let result = registrations::register(&services(&state), p, id, None, None).await;
@@ -779,7 +776,7 @@ async fn my_view(
 async fn reset_feed(
     State(state): State<AppState>,
     ctx: Ctx,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
 ) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let token = calendar::reset_feed(&services(&state), p.person_id).await?;
@@ -994,7 +991,7 @@ async fn completed_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
     courses::record_completion(&state.db, state.clock.as_ref(), p.person_id, id).await?;
