@@ -40,6 +40,13 @@ async fn call(
     }
 }
 
+/// POSTs `body`, expects 201 Created, and returns the new id.
+async fn created(app: &TestApp, path: &str, token: &str, body: serde_json::Value) -> i64 {
+    let r = call(app, "POST", path, token, Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
+
 fn parse_ics(text: &str) -> Vec<ical::parser::ical::component::IcalCalendar> {
     ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
         .map(|c| c.expect("valid iCalendar"))
@@ -286,48 +293,36 @@ async fn officers_see_charts_export_xlsx_and_move_people_while_agents_filter_wha
     let agent = app.account("agent@x.test", &[]).await;
     let (_, officer_token) = app.token(officer, 30).await;
     let (_, agent_token) = app.token(agent, 30).await;
-    let course = call(
+    let course = created(
         &app,
-        "POST",
         "/api/v1/courses",
         &officer_token,
-        Some(serde_json::json!({"title": "Encadrer à distance", "format": "workshop"})),
+        serde_json::json!({"title": "Encadrer à distance", "format": "workshop"}),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    .await;
     let mk = |start: &str, end: &str, audience: serde_json::Value| serde_json::json!({"starts_at": start, "ends_at": end, "capacity": 5, "audience": audience});
-    let open = call(
+    let open = created(
         &app,
-        "POST",
         &format!("/api/v1/courses/{course}/sessions"),
         &officer_token,
-        Some(mk(
+        mk(
             "2020-03-24T09:00:00+01:00",
             "2020-03-24T12:00:00+01:00",
             serde_json::json!({"kind": "everyone"}),
-        )),
+        ),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    let supervisors = call(
+    .await;
+    let supervisors = created(
         &app,
-        "POST",
         &format!("/api/v1/courses/{course}/sessions"),
         &officer_token,
-        Some(mk(
+        mk(
             "2020-03-26T09:00:00+01:00",
             "2020-03-26T12:00:00+01:00",
             serde_json::json!({"kind": "phd_supervisors"}),
-        )),
+        ),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    .await;
 
     let r = call(
         &app,
@@ -438,17 +433,13 @@ async fn an_agent_records_following_a_mooc_recommended_by_delegations() {
     .await
     .json();
     assert_eq!(listed["total"], 1, "recommended by DR-PACA");
-    let webinar = call(
+    let webinar = created(
         &app,
-        "POST",
         "/api/v1/courses",
         &token,
-        Some(serde_json::json!({"title": "Un webinaire", "format": "webinar"})),
+        serde_json::json!({"title": "Un webinaire", "format": "webinar"}),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    .await;
 
     app.sign_in("agent@x.test", PASSWORD).await;
     let page = app.get(&format!("/training/courses/{mooc}")).await;
@@ -491,28 +482,20 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
         .await
         .unwrap();
     let course = |title: &str, theme: &str| serde_json::json!({"title": title, "format": "webinar", "themes": [theme]});
-    let a = call(
+    let a = created(
         &app,
-        "POST",
         "/api/v1/courses",
         &token,
-        Some(course("Outils collaboratifs", "Travail à distance")),
+        course("Outils collaboratifs", "Travail à distance"),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    let b = call(
+    .await;
+    let b = created(
         &app,
-        "POST",
         "/api/v1/courses",
         &token,
-        Some(course("Manager à distance", "Management")),
+        course("Manager à distance", "Management"),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    .await;
     let session = |start: &str, delegation: Option<i64>| {
         serde_json::json!({
             "starts_at": start, "ends_at": start.replace("T09", "T11"), "capacity": 10, "delegation_id": delegation
@@ -565,40 +548,28 @@ async fn a_waitlisted_person_moved_where_seats_are_free_gets_one() {
     let (_, ot) = app.token(officer, 30).await;
     let (_, at) = app.token(a, 30).await;
     let (_, bt) = app.token(b, 30).await;
-    let course = call(
+    let course = created(
         &app,
-        "POST",
         "/api/v1/courses",
         &ot,
-        Some(serde_json::json!({"title": "Atelier", "format": "workshop"})),
+        serde_json::json!({"title": "Atelier", "format": "workshop"}),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    .await;
     let one = |start: &str| serde_json::json!({"starts_at": start, "ends_at": start.replace("T09", "T12"), "capacity": 1});
-    let full = call(
+    let full = created(
         &app,
-        "POST",
         &format!("/api/v1/courses/{course}/sessions"),
         &ot,
-        Some(one("2020-03-24T09:00:00+01:00")),
+        one("2020-03-24T09:00:00+01:00"),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    let free = call(
+    .await;
+    let free = created(
         &app,
-        "POST",
         &format!("/api/v1/courses/{course}/sessions"),
         &ot,
-        Some(one("2020-03-31T09:00:00+02:00")),
+        one("2020-03-31T09:00:00+02:00"),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    .await;
     call(
         &app,
         "POST",
@@ -639,40 +610,28 @@ async fn an_officer_registers_and_moves_people_from_the_session_page() {
     let officer = app.account("it@x.test", &["training_officer"]).await;
     app.account("agent@x.test", &[]).await;
     let (_, ot) = app.token(officer, 30).await;
-    let course = call(
+    let course = created(
         &app,
-        "POST",
         "/api/v1/courses",
         &ot,
-        Some(serde_json::json!({"title": "Atelier", "format": "workshop"})),
+        serde_json::json!({"title": "Atelier", "format": "workshop"}),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    .await;
     let one = |start: &str| serde_json::json!({"starts_at": start, "ends_at": start.replace("T09", "T12"), "capacity": 1});
-    let a = call(
+    let a = created(
         &app,
-        "POST",
         &format!("/api/v1/courses/{course}/sessions"),
         &ot,
-        Some(one("2020-03-24T09:00:00+01:00")),
+        one("2020-03-24T09:00:00+01:00"),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
-    let b = call(
+    .await;
+    let b = created(
         &app,
-        "POST",
         &format!("/api/v1/courses/{course}/sessions"),
         &ot,
-        Some(one("2020-03-31T09:00:00+02:00")),
+        one("2020-03-31T09:00:00+02:00"),
     )
-    .await
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    .await;
     app.sign_in("it@x.test", PASSWORD).await;
     let r = app
         .post_form(
