@@ -14,25 +14,25 @@ pub async fn lock_for_migrations(tx: &mut Tx, backend: Backend) -> Result<(), sq
     Ok(())
 }
 
-/// Claims up to one ready job for `worker` and returns its id. PostgreSQL
+/// Claims up to `$5` ready jobs for worker `$1` and returns them. PostgreSQL
 /// skips rows other workers hold (`FOR UPDATE SKIP LOCKED`); SQLite has one
 /// writer at a time, so the same `UPDATE … RETURNING` is already exclusive.
 pub fn claim_job_sql(backend: Backend) -> &'static str {
     match backend {
         Backend::Postgres => {
             "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
-             WHERE id = (SELECT id FROM jobs
+             WHERE id IN (SELECT id FROM jobs
                          WHERE state = 'queued' AND queue = $3 AND run_at <= $4
                          ORDER BY priority DESC, run_at, id
-                         LIMIT 1 FOR UPDATE SKIP LOCKED)
+                         LIMIT $5 FOR UPDATE SKIP LOCKED)
              RETURNING id, kind, payload, attempts, max_attempts"
         }
         Backend::Sqlite => {
             "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
-             WHERE id = (SELECT id FROM jobs
+             WHERE id IN (SELECT id FROM jobs
                          WHERE state = 'queued' AND queue = $3 AND run_at <= $4
                          ORDER BY priority DESC, run_at, id
-                         LIMIT 1)
+                         LIMIT $5)
              RETURNING id, kind, payload, attempts, max_attempts"
         }
     }

@@ -218,6 +218,13 @@ impl Db {
         self.backend
     }
 
+    /// Where a single write statement outside a transaction goes: on SQLite
+    /// the writer connection (it waits its turn with the transactions rather
+    /// than sleeping in the busy handler), on PostgreSQL any connection.
+    pub fn writer(&self) -> &AnyPool {
+        self.writer.as_ref().unwrap_or(&self.pool)
+    }
+
     /// Starts a transaction that will write. On SQLite it runs on the one
     /// writer connection (writers queue for it in order) and takes the write
     /// lock at once (`BEGIN IMMEDIATE`), so that a reader never fails to

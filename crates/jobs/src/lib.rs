@@ -1,20 +1,28 @@
 //! `relais-jobs` owns the durable job queue. A job is a row in `jobs`,
 //! enqueued in the same transaction as the change that caused it, so that a
 //! change and its consequences commit or vanish together. Workers claim jobs
-//! one at a time (`FOR UPDATE SKIP LOCKED` on PostgreSQL), retry failures with
-//! exponential backoff, and a dedup key makes enqueueing the same work twice a
-//! no-op. A job whose worker died is taken up again when its lock expires.
+//! a few at a time (`FOR UPDATE SKIP LOCKED` on PostgreSQL) and renew their
+//! locks while they run, retry failures with exponential backoff, and a dedup
+//! key makes enqueueing the same work twice a no-op. A job whose worker died is taken up again when its lock expires.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use relais_core::{Clock, Timestamp};
 use relais_db::{Db, Tx, dialect};
 use serde_json::Value;
 
-/// How long a claimed job stays locked before another worker may retry it.
-const LOCK_SECS: i64 = 300;
+/// How long a claimed job stays locked before another worker may take it
+/// up: short, so that the jobs of a worker killed mid-run are retried soon,
+/// and renewed every [`HEARTBEAT_SECS`] while the job runs.
+const LOCK_SECS: i64 = 30;
+const HEARTBEAT_SECS: u64 = 10;
+/// How often a worker looks for jobs whose worker died.
+const RELEASE_EVERY_SECS: i64 = 5;
+/// How many ready jobs a worker claims at once and runs side by side.
+pub const BATCH: i64 = 16;
 const DEFAULT_QUEUE: &str = "default";
 
 #[derive(Debug, Clone)]
@@ -115,7 +123,11 @@ pub struct Worker {
     clock: Arc<dyn Clock>,
     handlers: Arc<HashMap<&'static str, Arc<dyn JobHandler>>>,
     id: String,
+    /// When this worker last put back the jobs of dead workers (UTC micros).
+    released_at: Arc<AtomicI64>,
 }
+
+type Claimed = (i64, String, String, i64, i64);
 
 impl Worker {
     pub fn new(db: Db, clock: Arc<dyn Clock>, handlers: Vec<Arc<dyn JobHandler>>) -> Self {
@@ -131,6 +143,7 @@ impl Worker {
             clock,
             handlers: Arc::new(handlers),
             id,
+            released_at: Arc::new(AtomicI64::new(i64::MIN)),
         }
     }
 
@@ -140,21 +153,54 @@ impl Worker {
 
     /// Claims and runs one ready job. `None` when nothing is ready.
     pub async fn run_once(&self) -> Result<Option<(i64, Outcome)>, sqlx::Error> {
+        Ok(self.run_batch(1).await?.pop())
+    }
+
+    /// Claims up to `max` ready jobs and runs them side by side; each is
+    /// marked done as soon as it succeeds, so that a crash repeats as little
+    /// as possible. Returns what became of each (empty when nothing was ready).
+    pub async fn run_batch(&self, max: i64) -> Result<Vec<(i64, Outcome)>, sqlx::Error> {
         let now = self.clock.now();
         self.release_expired(now).await?;
-        let mut tx = self.db.begin().await?;
-        let claimed: Option<(i64, String, String, i64, i64)> =
-            sqlx::query_as(dialect::claim_job_sql(self.db.backend()))
-                .bind(&self.id)
-                .bind(now.plus_secs(LOCK_SECS).0)
-                .bind(DEFAULT_QUEUE)
-                .bind(now.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        tx.commit().await?;
-        let Some((id, kind, payload, attempts, max_attempts)) = claimed else {
-            return Ok(None);
-        };
+        let claimed: Vec<Claimed> = sqlx::query_as(dialect::claim_job_sql(self.db.backend()))
+            .bind(&self.id)
+            .bind(now.plus_secs(LOCK_SECS).0)
+            .bind(DEFAULT_QUEUE)
+            .bind(now.0)
+            .bind(max.max(1))
+            .fetch_all(self.db.writer())
+            .await?;
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = claimed.iter().map(|c| c.0).collect();
+        let mut set = tokio::task::JoinSet::new();
+        for job in claimed {
+            let me = self.clone();
+            set.spawn(async move { me.run_claimed(job).await });
+        }
+        let mut outcomes = Vec::with_capacity(ids.len());
+        let mut beat = tokio::time::interval(Duration::from_secs(HEARTBEAT_SECS));
+        beat.tick().await;
+        loop {
+            tokio::select! {
+                next = set.join_next() => match next {
+                    None => break,
+                    Some(Ok(r)) => outcomes.push(r?),
+                    Some(Err(e)) => {
+                        // A handler panicked: its job stays locked until the
+                        // lock expires, then runs again (and counts an attempt).
+                        tracing::error!(error = %e, "a job handler panicked");
+                    }
+                },
+                _ = beat.tick() => self.renew(&ids).await?,
+            }
+        }
+        Ok(outcomes)
+    }
+
+    async fn run_claimed(&self, job: Claimed) -> Result<(i64, Outcome), sqlx::Error> {
+        let (id, kind, payload, attempts, max_attempts) = job;
         let result = match (
             self.handlers.get(kind.as_str()),
             serde_json::from_str(&payload),
@@ -173,7 +219,7 @@ impl Worker {
                 .bind(now.0)
                 .bind(id)
                 .bind(&self.id)
-                .execute(self.db.pool())
+                .execute(self.db.writer())
                 .await?;
                 Outcome::Done
             }
@@ -189,7 +235,7 @@ impl Worker {
                     .bind(e.to_string())
                     .bind(id)
                     .bind(&self.id)
-                    .execute(self.db.pool())
+                    .execute(self.db.writer())
                     .await?;
                     Outcome::Failed
                 } else {
@@ -201,24 +247,42 @@ impl Worker {
                     .bind(e.to_string())
                     .bind(id)
                     .bind(&self.id)
-                    .execute(self.db.pool())
+                    .execute(self.db.writer())
                     .await?;
                     Outcome::Retrying { attempt: attempts }
                 }
             }
         };
-        Ok(Some((id, outcome)))
+        Ok((id, outcome))
     }
 
-    /// Puts back jobs whose worker died while holding them.
+    /// Extends the locks of the jobs this worker still runs.
+    async fn renew(&self, ids: &[i64]) -> Result<(), sqlx::Error> {
+        let mut sql = relais_db::SqlBuf::new("UPDATE jobs SET locked_until = ");
+        sql.bind(self.clock.now().plus_secs(LOCK_SECS).0)
+            .push(" WHERE state = 'running' AND locked_by = ")
+            .bind(self.id.clone())
+            .push(" AND id IN ")
+            .bind_list(ids.iter().copied());
+        sql.query().execute(self.db.writer()).await?;
+        Ok(())
+    }
+
+    /// Puts back jobs whose worker died while holding them (at most every
+    /// few seconds: every worker does it, and one is enough).
     async fn release_expired(&self, now: Timestamp) -> Result<(), sqlx::Error> {
+        let last = self.released_at.load(Ordering::Relaxed);
+        if last != i64::MIN && now.0.saturating_sub(last) < RELEASE_EVERY_SECS * 1_000_000 {
+            return Ok(());
+        }
+        self.released_at.store(now.0, Ordering::Relaxed);
         sqlx::query(
             "UPDATE jobs SET state = 'queued', locked_by = NULL, locked_until = NULL,
              last_error = 'worker lock expired'
              WHERE state = 'running' AND locked_until < $1",
         )
         .bind(now.0)
-        .execute(self.db.pool())
+        .execute(self.db.writer())
         .await?;
         Ok(())
     }
@@ -226,10 +290,13 @@ impl Worker {
     /// Runs ready jobs until none is left ready now; returns how many ran.
     pub async fn run_pending(&self) -> Result<usize, sqlx::Error> {
         let mut n = 0;
-        while self.run_once().await?.is_some() {
-            n += 1;
+        loop {
+            let ran = self.run_batch(BATCH).await?.len();
+            if ran == 0 {
+                return Ok(n);
+            }
+            n += ran;
         }
-        Ok(n)
     }
 
     /// Runs until `shutdown` turns true, polling when idle.
@@ -239,9 +306,8 @@ impl Worker {
             if *shutdown.borrow() {
                 break;
             }
-            let idle = match self.run_once().await {
-                Ok(Some(_)) => false,
-                Ok(None) => true,
+            let idle = match self.run_batch(BATCH).await {
+                Ok(ran) => ran.is_empty(),
                 Err(e) => {
                     tracing::error!(error = %e, "job worker could not reach the database");
                     true
@@ -249,7 +315,7 @@ impl Worker {
             };
             if idle {
                 tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    _ = tokio::time::sleep(Duration::from_millis(250)) => {}
                     _ = shutdown.changed() => {}
                 }
             }

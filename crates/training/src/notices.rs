@@ -90,6 +90,23 @@ pub fn event(
     }
 }
 
+/// The Message-ID of the notice `key` (`confirmed`, `offered`…) about a
+/// registration to a session, sent at `at`. The instant makes each notice its
+/// own mail (a second move to the same session is news); a retry of the job
+/// keeps the same one, and so does a check that recomputes it from the audit log.
+pub fn message_id(
+    domain: &str,
+    registration: i64,
+    key: &str,
+    session: i64,
+    at: Timestamp,
+) -> String {
+    relais_mail::message_id(
+        &format!("registration:{registration}:{key}:{session}:{}", at.0),
+        domain,
+    )
+}
+
 pub async fn send(
     tx: &mut Tx,
     t: &Training,
@@ -152,12 +169,7 @@ pub async fn send(
         subject: tr.ta(&format!("notice-{key}-subject"), &a),
         text: tr.ta(&format!("notice-{key}-body"), &a),
         html: None,
-        message_id: relais_mail::message_id(
-            // The instant makes each notice its own mail (a second move to the
-            // same session is news); a retry of the job keeps the same one.
-            &format!("registration:{registration}:{key}:{}:{}", s.id, now.0),
-            &t.mail_domain,
-        ),
+        message_id: message_id(&t.mail_domain, registration, key, s.id, now),
         calendar,
     };
     relais_mail::enqueue(tx, now, &mail).await.db()?;
