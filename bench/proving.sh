@@ -1,0 +1,341 @@
+#!/usr/bin/env bash
+# The proving ground (issue 4): loads Relais on loopback and checks, from the
+# database itself, that nothing was lost, doubled or overbooked.
+#
+# Usage: bench/proving.sh MODE
+#   measure [sqlite|postgres|both]  S0 ceiling, S1 burst, S2 reads on the demo, one
+#                                   instance: the figures of docs/performance.md
+#   s1 sqlite|postgres              S1 alone, with its RESULT line (bench/compare uses it)
+#   scaleout                        PostgreSQL, two instances, S1 split over both;
+#                                   a session signed in on one is used on the other
+#   crash sqlite|postgres           kill -9 an instance in the middle of S1 and
+#                                   restart it (PostgreSQL: two instances, one killed)
+#   ci                              what .ci/run calls: a short scale-out run and a
+#                                   short crash run on PostgreSQL, debug build
+# Every run: a fresh database with the demo, AGENTS agents with their own token,
+# SESSIONS webinar sessions of CAPACITY seats, an SMTP listener (aiosmtpd) that
+# records each Message-ID, `relais-load burst`, then `relais-bench check`; any
+# broken invariant or any 5xx fails the script.
+#
+# Environment: BUILD (release | debug; ci defaults to debug), AGENTS (10000),
+#   SESSIONS (50), CAPACITY (100), CONCURRENCY (64), TIME_LIMIT (180 s per run),
+#   KILL_AFTER (seconds into S1 before kill -9, default 1.5), PORT (18712, and the
+#   next ones), RELAIS_BENCH_PG (postgres://postgres@127.0.0.1:5432),
+#   PG_OPTS (sslmode=disable), KEEP (set: keep the work folder and database),
+#   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv).
+# Only loopback addresses are used; every run is bounded in requests and time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=${1:-}
+ARG=${2:-}
+case $MODE in
+  ci) BUILD=${BUILD:-debug} ;;
+  measure | s1 | scaleout | crash) BUILD=${BUILD:-release} ;;
+  *)
+    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
+PG=${RELAIS_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+PG_OPTS=${PG_OPTS:-sslmode=disable}
+PG_DB=relais_proving
+AGENTS=${AGENTS:-10000}
+SESSIONS=${SESSIONS:-50}
+CAPACITY=${CAPACITY:-100}
+CONCURRENCY=${CONCURRENCY:-64}
+TIME_LIMIT=${TIME_LIMIT:-180}
+KILL_AFTER=${KILL_AFTER:-1.5}
+PORT=${PORT:-18712}
+SMTP_PORT=$((PORT + 10))
+VENV=${BENCH_VENV:-/var/tmp/relais-bench-venv}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+export RELAIS_LOG=${RELAIS_LOG:-warn} LANG=C
+
+PROFILE_FLAG=--release
+[[ $BUILD == debug ]] && PROFILE_FLAG=
+# shellcheck disable=SC2086
+cargo build $PROFILE_FLAG --locked -p relais -p relais-bench >/dev/null
+BIN=$CARGO_TARGET_DIR/$BUILD
+RELAIS=$BIN/relais
+LOAD=$BIN/relais-load
+BENCH=$BIN/relais-bench
+
+WORK=$(mktemp -d /tmp/relais-proving.XXXXXX)
+SUMMARY=$WORK/summary.txt
+: >"$SUMMARY"
+declare -A PIDS=()
+SINK_PID=
+FAILED=0
+
+log() { printf '%s\n' "$*"; }
+die() {
+  printf 'PROVING FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+stop_instance() { # NAME
+  local pid=${PIDS[$1]:-}
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  unset "PIDS[$1]"
+}
+
+stop_all() {
+  local n
+  for n in "${!PIDS[@]}"; do stop_instance "$n"; done
+  if [[ -n $SINK_PID ]]; then
+    kill -TERM "$SINK_PID" 2>/dev/null || true
+    wait "$SINK_PID" 2>/dev/null || true
+    SINK_PID=
+  fi
+}
+
+drop_pg() { psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; }
+
+on_exit() {
+  local rc=$?
+  set +e
+  stop_all
+  if [[ $rc -ne 0 ]]; then
+    for f in "$WORK"/*.log; do
+      [[ -f $f ]] || continue
+      log "---- last 30 lines of $f ----"
+      tail -n 30 "$f"
+    done
+  fi
+  if [[ -n ${KEEP:-} ]]; then
+    log "kept $WORK (and the database $PG_DB, if made)"
+  else
+    drop_pg
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+
+# The SMTP listener's Python environment, made once per machine.
+ensure_venv() {
+  if [[ -x $VENV/bin/python ]] && "$VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    return
+  fi
+  if ! python3 -m venv "$VENV" 2>/dev/null; then
+    command -v apt-get >/dev/null || die "python3 -m venv fails and apt-get is missing"
+    apt-get install -y -q python3-venv </dev/null >/dev/null
+    python3 -m venv "$VENV"
+  fi
+  "$VENV/bin/pip" install -q 'aiosmtpd==1.4.6'
+}
+
+start_sink() {
+  : >"$WORK/sink.txt"
+  "$VENV/bin/python" bench/smtp_sink.py "$SMTP_PORT" "$WORK/sink.txt" >"$WORK/sink.log" 2>&1 &
+  SINK_PID=$!
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null && return
+    sleep 0.1
+  done
+  die "the SMTP listener did not start; see $WORK/sink.log"
+}
+
+wait_ready() { # NAME PORT
+  local pid=${PIDS[$1]}
+  for _ in $(seq 3000); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$2/readyz" 2>/dev/null && return
+    kill -0 "$pid" 2>/dev/null || die "instance $1 exited before it was ready; see $WORK/$1.log"
+    sleep 0.1
+  done
+  die "instance $1 not ready after 300 s"
+}
+
+start_instance() { # NAME PORT COMMAND (demo | serve)
+  (exec env RELAIS_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" RELAIS_PUBLIC_URL="http://127.0.0.1:$2" \
+    "$RELAIS" "$3" --listen "127.0.0.1:$2" >>"$WORK/$1.log" 2>&1) &
+  PIDS[$1]=$!
+  wait_ready "$1" "$2"
+}
+
+sql() { # QUERY: prints rows, columns separated by '|'
+  if [[ $BACKEND == sqlite ]]; then
+    "$VENV/bin/python" - "$WORK/relais.db" "$1" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], timeout=30)
+for row in c.execute(sys.argv[2]):
+    print("|".join("" if v is None else str(v) for v in row))
+EOF
+  else
+    psql "$PG/$PG_DB" -qAtF'|' -c "$1"
+  fi
+}
+
+fresh_database() { # BACKEND
+  BACKEND=$1
+  if [[ $BACKEND == sqlite ]]; then
+    rm -f "$WORK"/relais.db*
+    export RELAIS_DATABASE_URL="sqlite://$WORK/relais.db"
+  else
+    psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" -c "CREATE DATABASE $PG_DB" >/dev/null
+    export RELAIS_DATABASE_URL="$PG/$PG_DB${PG_OPTS:+?$PG_OPTS}"
+  fi
+}
+
+# A session signed in on one instance is valid on the other.
+check_shared_session() { # PORT_A PORT_B
+  local jar=$WORK/cookies.txt csrf page
+  rm -f "$jar"
+  page=$(curl -fsS -c "$jar" "http://127.0.0.1:$1/login")
+  csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' <<<"$page" | head -1)
+  curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "_csrf=$csrf" \
+    --data-urlencode "email=agent@demo.relais.test" --data-urlencode "password=relais-demo" \
+    --data-urlencode "next=/training/my" "http://127.0.0.1:$1/login"
+  local code
+  code=$(curl -sS -o "$WORK/other.html" -w '%{http_code}' -b "$jar" "http://127.0.0.1:$2/training/my")
+  if [[ $code == 200 ]] && grep -q 'logout' "$WORK/other.html"; then
+    log "CHECK session shared by instances  ok      signed in on :$1, served signed in by :$2"
+  else
+    log "CHECK session shared by instances  FAILED  :$2 answered $code to a session made on :$1"
+    FAILED=1
+  fi
+}
+
+# One S1 run. INSTANCES: 1 or 2; KILL: 1 to kill -9 instance a mid-run.
+s1_run() { # BACKEND INSTANCES KILL LABEL MEASURE
+  local backend=$1 instances=$2 kill=$3 label=$4 measure=$5
+  local port_a=$PORT port_b=$((PORT + 1)) bases pids officer ids courses
+  log ""
+  log "== $label: $backend, $instances instance(s)$([[ $kill == 1 ]] && echo ", kill -9 after ${KILL_AFTER}s"), $AGENTS agents, $SESSIONS x $CAPACITY seats, $CONCURRENCY clients"
+  fresh_database "$backend"
+  start_sink
+  local t0=$SECONDS
+  start_instance a "$port_a" demo
+  log "demo loaded and instance a ready in $((SECONDS - t0)) s"
+  bases=(--base "http://127.0.0.1:$port_a")
+  if [[ $instances == 2 ]]; then
+    start_instance b "$port_b" serve
+    bases+=(--base "http://127.0.0.1:$port_b")
+    check_shared_session "$port_a" "$port_b"
+  fi
+  "$BENCH" tokens --count "$AGENTS" --out "$WORK/tokens.txt" --people "$WORK/people.txt"
+  officer=$("$RELAIS" admin token --email formation@demo.relais.test)
+  ids=$("$LOAD" --base "http://127.0.0.1:$port_a" sessions --token "$officer" --count "$SESSIONS" --capacity "$CAPACITY" \
+    --starts-at "$(date -u -d '+30 days' +%Y-%m-%dT09:00:00Z)" --ends-at "$(date -u -d '+30 days' +%Y-%m-%dT11:00:00Z)")
+  pids=()
+  for p in "${PIDS[@]}"; do pids+=(--watch-pid "$p"); done
+  if [[ $measure == 1 ]]; then
+    "$LOAD" "${bases[@]}" "${pids[@]}" ceiling --label "$label" --concurrency "$CONCURRENCY" --requests 100000 --time-limit 20 \
+      | tee -a "$WORK/out.txt" | grep -v '^RESULT' || true
+    grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" >>"$SUMMARY"
+    : >"$WORK/out.txt"
+  fi
+  "$LOAD" "${bases[@]}" "${pids[@]}" burst --label "$label" --tokens "$WORK/tokens.txt" --sessions "$ids" \
+    --answers "$WORK/answers.jsonl" --concurrency "$CONCURRENCY" --time-limit "$TIME_LIMIT" >"$WORK/out.txt" &
+  local driver=$!
+  if [[ $kill == 1 ]]; then
+    sleep "$KILL_AFTER"
+    log "kill -9 instance a (pid ${PIDS[a]}) in the middle of S1"
+    kill -KILL "${PIDS[a]}"
+    wait "${PIDS[a]}" 2>/dev/null || true
+    t0=$SECONDS
+    start_instance a "$port_a" serve
+    log "instance a restarted and ready in $((SECONDS - t0)) s"
+  fi
+  wait "$driver" || die "the load driver failed; see above"
+  grep -v '^RESULT' "$WORK/out.txt" || true
+  grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" >>"$SUMMARY"
+  grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" | grep 'op=register' || true
+  # A 5xx is a failure, and so is a request that got no answer without a kill.
+  local bad
+  bad=$(grep '^RESULT' "$WORK/out.txt" | grep 'op=all' | tr ' ' '\n' | sed -n 's/^statuses=//p' | tr ',' '\n' \
+    | awk -F: -v kill="$kill" '$1 ~ /^5/ || (kill == 0 && ($1 == "error" || $1 == "timeout")) { n += $2 } END { print n + 0 }')
+  if [[ $bad != 0 ]]; then
+    log "CHECK no 5xx, no lost request       FAILED  $bad"
+    FAILED=1
+  else
+    log "CHECK no 5xx, no lost request       ok      (transport errors are expected only while an instance is down)"
+  fi
+  local allow=0
+  [[ $kill == 1 ]] && allow=64
+  "$BENCH" check --answers "$WORK/answers.jsonl" --people "$WORK/people.txt" --sessions "$ids" \
+    --sink "$WORK/sink.txt" --wait 180 --allow-redelivered "$allow" || FAILED=1
+  if [[ $measure == 1 ]]; then
+    courses=$(sql "SELECT c.id FROM courses c WHERE EXISTS (SELECT 1 FROM training_sessions s WHERE s.course_id = c.id) ORDER BY c.id LIMIT 200" | paste -sd,)
+    head -n 2000 "$WORK/tokens.txt" >"$WORK/feed-tokens.txt"
+    "$LOAD" "${bases[@]}" "${pids[@]}" reads --label "$label" --email agent@demo.relais.test --password relais-demo \
+      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency "$CONCURRENCY" --requests 9000 --time-limit 60 \
+      >"$WORK/out.txt"
+    grep -v '^RESULT' "$WORK/out.txt" || true
+    grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" >>"$SUMMARY"
+    "$LOAD" --base "http://127.0.0.1:$port_a" "${pids[@]}" reads --label "$label-1client" --email agent@demo.relais.test --password relais-demo \
+      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency 1 --requests 1500 --time-limit 60 >"$WORK/out.txt"
+    grep -v '^RESULT' "$WORK/out.txt" || true
+    grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" >>"$SUMMARY"
+  fi
+  if grep -qiE 'panic|ERROR' "$WORK"/[ab].log; then
+    log "server log lines with errors:"
+    grep -iE 'panic|ERROR' "$WORK"/[ab].log | head -20 | sed 's/^/  /'
+  fi
+  stop_all
+}
+
+field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
+
+table() {
+  log ""
+  log "| backend | scenario | label | op | requests | throughput/s | × S0 | p50 ms | p95 ms | p99 ms | max ms | server RSS MiB | statuses |"
+  log "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  local line ceiling rps ratio
+  while read -r line; do
+    [[ $line == RESULT* ]] || continue
+    rps=$(field rps "$line")
+    ceiling=$(grep "^RESULT backend=$(field backend "$line") scenario=S0 label=$(field label "$line") " "$SUMMARY" | head -1)
+    ratio=-
+    if [[ -n $ceiling ]]; then ratio=$(echo "scale=3; $rps / $(field rps "$ceiling")" | bc); fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+      "$(field backend "$line")" "$(field scenario "$line")" "$(field label "$line")" "$(field op "$line")" \
+      "$(field requests "$line")" "$rps" "$ratio" "$(field p50_ms "$line")" "$(field p95_ms "$line")" \
+      "$(field p99_ms "$line")" "$(field max_ms "$line")" "$(field rss_mib "$line")" "$(field statuses "$line")"
+  done <"$SUMMARY"
+}
+
+ensure_venv
+log "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); build: $BUILD; date: $(date -u +%Y-%m-%dT%H:%MZ)"
+
+case $MODE in
+  measure)
+    case ${ARG:-both} in
+      sqlite) s1_run sqlite 1 0 measure 1 ;;
+      postgres) s1_run postgres 1 0 measure 1 ;;
+      both) s1_run sqlite 1 0 measure 1; s1_run postgres 1 0 measure 1 ;;
+      *) die "measure takes sqlite, postgres or both" ;;
+    esac
+    ;;
+  s1)
+    [[ $ARG == sqlite || $ARG == postgres ]] || die "s1 takes sqlite or postgres"
+    s1_run "$ARG" 1 0 S1 0
+    grep 'op=register' "$SUMMARY" | sed 's/^RESULT backend=\([a-z]*\) /RESULT backend=\1 /'
+    ;;
+  scaleout) s1_run postgres 2 0 scaleout 0 ;;
+  crash)
+    case $ARG in
+      sqlite) s1_run sqlite 1 1 crash 0 ;;
+      postgres) s1_run postgres 2 1 crash 0 ;;
+      *) die "crash takes sqlite or postgres" ;;
+    esac
+    ;;
+  ci)
+    AGENTS=${CI_AGENTS:-4000} SESSIONS=${CI_SESSIONS:-40} CAPACITY=${CI_CAPACITY:-50}
+    s1_run postgres 2 0 scaleout 0
+    s1_run postgres 2 1 crash 0
+    ;;
+esac
+
+table
+if [[ $FAILED != 0 ]]; then
+  die "an invariant broke or a request failed; see the CHECK lines above"
+fi
+log ""
+log "PROVING PASSED ($MODE)"
