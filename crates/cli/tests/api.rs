@@ -336,3 +336,39 @@ async fn json_bodies_are_read_as_their_schema_says() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
+
+/// Found by schemathesis against a PostgreSQL demo: a NUL character in a
+/// query string or a JSON string was a 500 there (PostgreSQL text cannot hold
+/// one). It is refused, on every backend, before it reaches the database.
+#[tokio::test]
+async fn nul_characters_are_refused_before_the_database() {
+    let mut app = TestApp::new().await;
+    let officer = app
+        .account("it@x.test", &["training_officer", "admin"])
+        .await;
+    let (_, token) = app.token(officer, 30).await;
+    for path in [
+        "/api/v1/people?q=a%00b",
+        "/api/v1/courses?theme=%00",
+        "/api/v1/units?q=%00",
+    ] {
+        let r = app.api("GET", path, Some(&token)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        assert_eq!(
+            r.json()["type"],
+            "urn:relais:problem:bad-parameter",
+            "{path}"
+        );
+    }
+    let r = app
+        .api_body(
+            "POST",
+            "/api/v1/courses",
+            &token,
+            Some("application/json"),
+            r#"{"title": "T", "format": "webinar", "themes": ["ok", "a\u0000b"]}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "themes[1]");
+}

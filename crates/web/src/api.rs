@@ -167,6 +167,9 @@ pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError>
 }
 
 fn from_json_value<T: DeserializeOwned>(mut v: serde_json::Value) -> Result<T, AppError> {
+    if let Some(field) = nul_in(&v, "") {
+        return Err(AppError::BadBody { field: Some(field) });
+    }
     integral_floats_as_integers(&mut v);
     serde_path_to_error::deserialize(v).map_err(|e| {
         let path = e.path().to_string();
@@ -182,6 +185,38 @@ fn from_json_value<T: DeserializeOwned>(mut v: serde_json::Value) -> Result<T, A
         };
         AppError::BadBody { field }
     })
+}
+
+/// Where a NUL character hides in a JSON value (PostgreSQL cannot store one).
+fn nul_in(v: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    let here = || {
+        if at.is_empty() {
+            ".".to_string()
+        } else {
+            at.to_string()
+        }
+    };
+    match v {
+        Value::String(s) if s.contains('\0') => Some(here()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_in(item, &format!("{at}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, item)| {
+            let path = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if k.contains('\0') {
+                Some(path)
+            } else {
+                nul_in(item, &path)
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// JSON Schema counts `2.0` as an integer; so does Relais.
@@ -244,6 +279,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
+        // PostgreSQL cannot store a NUL character: refuse it here, not with a 500 there.
+        if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(AppError::BadParameter {
+                name: Some(name.replace('\0', "")),
+            });
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de)
             .map(ApiQuery)
@@ -311,6 +354,13 @@ pub struct FieldProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_characters_are_found_with_their_path() {
+        let v = serde_json::json!({"a": "ok", "b": [{"c": "x\u{0}y"}]});
+        assert_eq!(nul_in(&v, "").as_deref(), Some("b[0].c"));
+        assert_eq!(nul_in(&serde_json::json!({"a": ["ok"]}), ""), None);
+    }
 
     #[test]
     fn integral_floats_read_as_integers() {
