@@ -13,14 +13,20 @@ use crate::model::Format;
 /// What it takes to create a course: only a title and a format are required.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewCourse {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    #[schema(value_type = Format)]
     pub format: String,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub summary: String,
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub objectives: String,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub audience: String,
+    #[schema(minimum = 1)]
     pub duration_minutes: Option<i64>,
     #[serde(default)]
     pub themes: Vec<String>,
@@ -28,6 +34,7 @@ pub struct NewCourse {
     pub owner_delegation_id: Option<i64>,
     pub link: Option<String>,
     pub provider: Option<String>,
+    #[schema(minimum = 1)]
     pub effort_minutes: Option<i64>,
     /// Delegations recommending an e-learning module or MOOC.
     #[serde(default)]

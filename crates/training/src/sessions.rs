@@ -15,8 +15,12 @@ use crate::model::{Audience, Format, Seats, SessionStatus, WaitlistMode};
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewSession {
     /// RFC 3339, e.g. `2020-03-24T09:00:00+01:00`.
+    #[schema(format = DateTime)]
     pub starts_at: String,
+    /// RFC 3339, after `starts_at`.
+    #[schema(format = DateTime)]
     pub ends_at: String,
+    #[schema(minimum = 1, maximum = 100000)]
     pub capacity: i64,
     pub site_id: Option<i64>,
     pub venue_address: Option<String>,
@@ -24,16 +28,20 @@ pub struct NewSession {
     #[serde(default)]
     pub trainers: Vec<String>,
     /// Default: from now.
+    #[schema(format = DateTime)]
     pub registration_opens_at: Option<String>,
-    /// Default: the start.
+    /// Default: the start; after the opening, at the latest the end.
+    #[schema(format = DateTime)]
     pub registration_closes_at: Option<String>,
     /// Default: everyone.
     pub audience: Option<Audience>,
     #[serde(default)]
     pub requires_approval: bool,
     /// `timed_offer` (default) or `automatic`.
+    #[schema(value_type = Option<WaitlistMode>)]
     pub waitlist_mode: Option<String>,
-    /// How long a waitlist offer stays open (default 48).
+    /// How long a waitlist offer stays open, in hours (default 48).
+    #[schema(minimum = 1, maximum = 720)]
     pub offer_hours: Option<i64>,
     pub delegation_id: Option<i64>,
 }

@@ -19,6 +19,16 @@ pub enum AppError {
     Csrf,
     PayloadTooLarge,
     BadRequest,
+    /// A path or query parameter that cannot be read (`id=true`, `page=-1`).
+    BadParameter {
+        name: Option<String>,
+    },
+    /// A body that is not JSON at all.
+    BadJson,
+    /// JSON of the wrong shape: a missing field, a string for a number…
+    BadBody {
+        field: Option<String>,
+    },
     UnsupportedMediaType,
     MethodNotAllowed,
 }
@@ -53,7 +63,10 @@ impl AppError {
             },
             AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::BadRequest | AppError::BadParameter { .. } | AppError::BadJson => {
+                StatusCode::BAD_REQUEST
+            }
+            AppError::BadBody { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         }
@@ -88,6 +101,9 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::PayloadTooLarge => "too-large",
             AppError::BadRequest => "bad-request",
+            AppError::BadParameter { .. } => "bad-parameter",
+            AppError::BadJson => "bad-json",
+            AppError::BadBody { .. } => "bad-body",
             AppError::UnsupportedMediaType => "unsupported-media-type",
             AppError::MethodNotAllowed => "method-not-allowed",
         }
@@ -145,7 +161,25 @@ fn detail(t: T, err: &AppError) -> String {
             "error-too-many-attempts-detail",
             &[("minutes", retry_after_secs.div_ceil(60).to_string())],
         ),
+        AppError::BadParameter { name: Some(name) } => t.ta(
+            "error-bad-parameter-named-detail",
+            &[("name", name.clone())],
+        ),
+        AppError::BadBody { field: Some(field) } => {
+            t.ta("error-bad-body-field-detail", &[("field", field.clone())])
+        }
         other => t.t(&format!("error-{}-detail", other.slug())),
+    }
+}
+
+/// The field at fault in an error, for the `errors` list of a problem.
+fn field_of(err: &AppError) -> Option<&str> {
+    match err {
+        AppError::Domain(Error::Invalid { field, .. } | Error::Conflict { field, .. }) => {
+            Some(field)
+        }
+        AppError::BadParameter { name: Some(f) } | AppError::BadBody { field: Some(f) } => Some(f),
+        _ => None,
     }
 }
 
@@ -177,8 +211,7 @@ pub fn render(state: &AppState, ctx: &Ctx, err: &AppError) -> Response {
             "detail": detail,
             "instance": ctx.path,
         });
-        if let AppError::Domain(Error::Invalid { field, .. } | Error::Conflict { field, .. }) = err
-        {
+        if let Some(field) = field_of(err) {
             body["errors"] = serde_json::json!([{ "field": field, "detail": detail }]);
         }
         let mut r = (status, body.to_string()).into_response();

@@ -122,6 +122,7 @@ pub fn app(
         openapi.merge(f.openapi);
         router = router.merge(f.router);
     }
+    api::complete_document(&mut openapi);
     let body_limit = config.body_limit;
     let state = AppState {
         db,

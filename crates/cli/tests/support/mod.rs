@@ -263,6 +263,30 @@ impl TestApp {
         r
     }
 
+    /// An API call with a raw body, sent with `content_type` when there is one.
+    pub async fn api_body(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        let saved = std::mem::take(&mut self.cookies);
+        let r = self
+            .send(req.body(Body::from(body.to_string())).unwrap())
+            .await;
+        self.cookies = saved;
+        r
+    }
+
     pub async fn run_jobs(&self) -> usize {
         self.worker.run_pending().await.unwrap()
     }

@@ -1,10 +1,10 @@
 //! `/api/v1/me`, `/api/v1/people`, `/api/v1/people/{id}`, `/api/v1/units`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use relais_core::{DelegationId, PersonId, UnitId};
-use relais_web::api::{Paging, Problem};
+use relais_web::api::{ApiPath, ApiQuery, Paging, Problem};
 use relais_web::{AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -99,8 +99,8 @@ pub struct PersonList {
 async fn list_people(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<PeopleQuery>,
-    Query(paging): Query<Paging>,
+    ApiQuery(q): ApiQuery<PeopleQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> AppResult<Json<PersonList>> {
     let view = DirectoryView::for_principal(ctx.require()?)?;
     let filter = PeopleFilter {
@@ -108,7 +108,7 @@ async fn list_people(
         unit: q.unit.map(UnitId),
         delegation: q.delegation.map(DelegationId),
     };
-    let page = people::search(&state.db, &view, &filter, paging.request()).await?;
+    let page = people::search(&state.db, &view, &filter, paging.request()?).await?;
     Ok(Json(PersonList {
         items: page.items,
         page: page.page,
@@ -129,7 +129,7 @@ async fn list_people(
 async fn get_person(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<PersonDetail>> {
     Ok(Json(
         people::get(&state.db, ctx.require()?, PersonId(id)).await?,
@@ -164,15 +164,15 @@ pub struct UnitList {
 async fn list_units(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<UnitsQuery>,
-    Query(paging): Query<Paging>,
+    ApiQuery(q): ApiQuery<UnitsQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> AppResult<Json<UnitList>> {
     let view = DirectoryView::for_principal(ctx.require()?)?;
     let filter = UnitFilter {
         q: q.q,
         delegation: q.delegation.map(DelegationId),
     };
-    let page = org::units(&state.db, &view, &filter, paging.request()).await?;
+    let page = org::units(&state.db, &view, &filter, paging.request()?).await?;
     Ok(Json(UnitList {
         items: page.items,
         page: page.page,

@@ -1,12 +1,12 @@
 //! `/api/v1/courses`, `/api/v1/sessions`, registrations and the caller's calendar.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use relais_core::PersonId;
-use relais_web::api::{ApiJson, Paging, Problem};
+use relais_web::api::{ApiJson, ApiPath, ApiQuery, Paging, Problem};
 use relais_web::{AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -41,6 +41,7 @@ struct CourseQuery {
     /// Words to find (accents, case and plurals folded).
     q: Option<String>,
     /// in_person, webinar, workshop, elearning or mooc.
+    #[param(value_type = Option<Format>)]
     format: Option<String>,
     theme: Option<String>,
     /// Courses owned or recommended by this delegation.
@@ -62,14 +63,13 @@ fn bad_format() -> relais_core::Error {
 async fn list_courses(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<CourseQuery>,
-    Query(p): Query<Paging>,
+    ApiQuery(q): ApiQuery<CourseQuery>,
+    ApiQuery(p): ApiQuery<Paging>,
 ) -> AppResult<Json<CourseList>> {
     ctx.require()?;
     let format = q
         .format
         .as_deref()
-        .filter(|f| !f.is_empty())
         .map(|f| Format::parse(f).ok_or_else(bad_format))
         .transpose()?;
     let filter = CourseFilter {
@@ -78,7 +78,7 @@ async fn list_courses(
         theme: q.theme,
         delegation: q.delegation,
     };
-    let page = courses::list(&state.db, &filter, p.request()).await?;
+    let page = courses::list(&state.db, &filter, p.request()?).await?;
     Ok(Json(CourseList {
         items: page.items,
         page: page.page,
@@ -89,7 +89,7 @@ async fn list_courses(
 
 /// Creates a course (training officers): `title` and `format` are enough.
 #[utoipa::path(post, path = "/api/v1/courses", tag = "training", request_body = NewCourse,
-    responses((status = 201, body = Created), (status = 403, body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, body = Created, headers(("Location" = String, description = "The new course's address"))), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_course(
     State(state): State<AppState>,
@@ -112,7 +112,7 @@ async fn create_course(
 async fn get_course(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Course>> {
     ctx.require()?;
     Ok(Json(courses::get(&state.db, id).await?))
@@ -131,8 +131,10 @@ pub struct SessionList {
 struct SessionQuery {
     course: Option<i64>,
     /// RFC 3339: sessions ending after.
+    #[param(format = DateTime)]
     from: Option<String>,
     /// RFC 3339: sessions starting before.
+    #[param(format = DateTime)]
     to: Option<String>,
     /// Only sessions open for registration now.
     open: Option<bool>,
@@ -144,8 +146,8 @@ struct SessionQuery {
 async fn list_sessions(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<SessionQuery>,
-    Query(p): Query<Paging>,
+    ApiQuery(q): ApiQuery<SessionQuery>,
+    ApiQuery(p): ApiQuery<Paging>,
 ) -> AppResult<Json<SessionList>> {
     ctx.require()?;
     let filter = SessionFilter {
@@ -163,7 +165,7 @@ async fn list_sessions(
         open: q.open.unwrap_or(false),
         ..Default::default()
     };
-    let page = sessions::list(&state.db, state.clock.as_ref(), &filter, p.request()).await?;
+    let page = sessions::list(&state.db, state.clock.as_ref(), &filter, p.request()?).await?;
     Ok(Json(SessionList {
         items: page.items,
         page: page.page,
@@ -174,12 +176,12 @@ async fn list_sessions(
 
 /// Adds a session to a course (training officers): `starts_at`, `ends_at` and `capacity` are enough.
 #[utoipa::path(post, path = "/api/v1/courses/{id}/sessions", tag = "training", params(("id" = i64, Path)), request_body = NewSession,
-    responses((status = 201, body = Created), (status = 403, body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, body = Created, headers(("Location" = String, description = "The new session's address"))), (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(course): Path<i64>,
+    ApiPath(course): ApiPath<i64>,
     ApiJson(body): ApiJson<NewSession>,
 ) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
@@ -207,7 +209,7 @@ async fn create_session(
 async fn get_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Session>> {
     ctx.require()?;
     Ok(Json(
@@ -236,15 +238,15 @@ pub struct RegistrationResult {
 async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(session): Path<i64>,
+    ApiPath(session): ApiPath<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
-    // The body is optional: an agent registering themself sends none.
+    // The body is optional: an agent registering themself sends none (or `null`).
     let body: NewRegistration = if body.iter().all(u8::is_ascii_whitespace) {
         NewRegistration::default()
     } else {
-        serde_json::from_slice(&body).map_err(|_| relais_web::AppError::BadRequest)?
+        relais_web::api::from_json_slice::<Option<NewRegistration>>(&body)?.unwrap_or_default()
     };
     let (id, status) = registrations::register(
         &services(&state),
@@ -260,11 +262,12 @@ async fn register(
 /// Cancels a registration (its person, or the training office).
 #[utoipa::path(delete, path = "/api/v1/registrations/{id}", tag = "training", params(("id" = i64, Path)),
     responses((status = 200, body = Registration), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+              (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn cancel(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Registration>> {
     let p = ctx.require()?;
     let t = services(&state);
@@ -275,11 +278,11 @@ async fn cancel(
 /// Accepts a waitlist offer before it lapses.
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/accept", tag = "training", params(("id" = i64, Path)),
     responses((status = 200, body = Registration), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
+              (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn accept(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Registration>> {
     let p = ctx.require()?;
     let t = services(&state);
@@ -296,11 +299,11 @@ pub struct MoveRegistration {
 /// Moves a registrant to another session of the same course, keeping their place (training officers).
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/move", tag = "training", params(("id" = i64, Path)), request_body = MoveRegistration,
     responses((status = 200, body = Registration), (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 422, body = Problem, content_type = "application/problem+json")))]
+              (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn move_registration(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<MoveRegistration>,
 ) -> AppResult<Json<Registration>> {
     let p = ctx.require()?;
@@ -315,7 +318,7 @@ async fn move_registration(
 async fn session_registrations(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Vec<Registration>>> {
     let p = ctx.require()?;
     let t = services(&state);
