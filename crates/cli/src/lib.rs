@@ -16,10 +16,10 @@ use relais_web::WebConfig;
 
 /// The whole application: platform plus every feature.
 pub fn app(db: Db, clock: Arc<dyn Clock>, web: WebConfig) -> Router {
-    let identity = Arc::new(relais_directory::DirectoryIdentity {
-        db: db.clone(),
-        clock: clock.clone(),
-    });
+    let identity = Arc::new(relais_directory::DirectoryIdentity::new(
+        db.clone(),
+        clock.clone(),
+    ));
     relais_web::app(
         db,
         clock,

@@ -52,6 +52,16 @@ fn entry_hash(
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
+/// One entry to append.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub at: Timestamp,
+    pub actor: Actor,
+    pub action: String,
+    pub target: String,
+    pub details: serde_json::Value,
+}
+
 /// Appends one entry in the caller's transaction.
 pub async fn record(
     tx: &mut Tx,
@@ -61,35 +71,87 @@ pub async fn record(
     target: &str,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
+    record_many(
+        tx,
+        &[Entry {
+            at,
+            actor,
+            action: action.to_string(),
+            target: target.to_string(),
+            details,
+        }],
+    )
+    .await
+}
+
+/// Rows per `INSERT`: past a few dozen, statements with hundreds of
+/// parameters cost more to prepare than they save (see docs/performance.md).
+const ROWS_PER_INSERT: usize = 32;
+
+/// Appends entries in order in the caller's transaction: the head row is
+/// taken once and moved once, however many entries there are.
+pub async fn record_many(tx: &mut Tx, entries: &[Entry]) -> Result<(), sqlx::Error> {
+    if entries.is_empty() {
+        return Ok(());
+    }
     // Touching the head row first takes its row lock on PostgreSQL, so that
     // concurrent writers append one after the other.
     sqlx::query("UPDATE audit_head SET last_id = last_id WHERE id = 1")
         .execute(&mut **tx)
         .await?;
-    let (prev,): (String,) = sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1")
+    let (mut prev,): (String,) = sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1")
         .fetch_one(&mut **tx)
         .await?;
-    let details = details.to_string();
-    let person = actor.person.map(|p| p.0);
-    let token = actor.token.map(|t| t.0);
-    let hash = entry_hash(&prev, at.0, person, token, action, target, &details);
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO audit_log (at, actor_person_id, actor_token_id, action, target, details, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(at.0)
-    .bind(person)
-    .bind(token)
-    .bind(action)
-    .bind(target)
-    .bind(&details)
-    .bind(&prev)
-    .bind(&hash)
-    .fetch_one(&mut **tx)
-    .await?;
+    let mut last_id = 0;
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
+        let mut sql = crate::SqlBuf::new(
+            "INSERT INTO audit_log (at, actor_person_id, actor_token_id, action, target, details, prev_hash, hash) VALUES ",
+        );
+        let mut hashes = Vec::with_capacity(chunk.len());
+        for (i, e) in chunk.iter().enumerate() {
+            let details = e.details.to_string();
+            let person = e.actor.person.map(|p| p.0);
+            let token = e.actor.token.map(|t| t.0);
+            let hash = entry_hash(&prev, e.at.0, person, token, &e.action, &e.target, &details);
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind(e.at.0)
+                .push(", ")
+                .bind(person)
+                .push(", ")
+                .bind(token)
+                .push(", ")
+                .bind(e.action.clone())
+                .push(", ")
+                .bind(e.target.clone())
+                .push(", ")
+                .bind(details)
+                .push(", ")
+                .bind(prev.clone())
+                .push(", ")
+                .bind(hash.clone())
+                .push(")");
+            hashes.push(hash.clone());
+            prev = hash;
+        }
+        sql.push(" RETURNING id, hash");
+        let mut rows: Vec<(i64, String)> = sql.query_as().fetch_all(&mut **tx).await?;
+        // The chain is read in id order: the ids must follow the entries.
+        rows.sort_unstable_by_key(|r| r.0);
+        if rows.iter().map(|r| &r.1).ne(hashes.iter())
+            || rows.first().is_some_and(|r| r.0 <= last_id)
+        {
+            return Err(sqlx::Error::Protocol(
+                "audit entries were not numbered in the order they were written".into(),
+            ));
+        }
+        last_id = rows.last().map_or(last_id, |r| r.0);
+    }
     sqlx::query("UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1")
-        .bind(id)
-        .bind(&hash)
+        .bind(last_id)
+        .bind(&prev)
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -9,6 +9,22 @@ use sqlx::{Any, AssertSqlSafe, FromRow};
 pub enum Value {
     Int(i64),
     Text(String),
+    /// NULL, in an integer column.
+    NullInt,
+    /// NULL, in a text column.
+    NullText,
+}
+
+impl From<Option<i64>> for Value {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Value::NullInt, Value::Int)
+    }
+}
+
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Value::NullText, Value::Text)
+    }
 }
 
 impl From<i64> for Value {
@@ -84,6 +100,8 @@ impl SqlBuf {
             q = match v {
                 Value::Int(i) => q.bind(*i),
                 Value::Text(s) => q.bind(s.clone()),
+                Value::NullInt => q.bind(None::<i64>),
+                Value::NullText => q.bind(None::<String>),
             };
         }
         q
@@ -98,6 +116,8 @@ impl SqlBuf {
             q = match v {
                 Value::Int(i) => q.bind(*i),
                 Value::Text(s) => q.bind(s.clone()),
+                Value::NullInt => q.bind(None::<i64>),
+                Value::NullText => q.bind(None::<String>),
             };
         }
         q

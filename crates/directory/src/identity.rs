@@ -11,6 +11,18 @@ use relais_db::{Db, DbResultExt};
 pub struct DirectoryIdentity {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
+    /// When tokens were last used, written a moment later in groups.
+    pub uses: crate::tokens::Uses,
+}
+
+impl DirectoryIdentity {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        DirectoryIdentity {
+            db,
+            clock,
+            uses: Default::default(),
+        }
+    }
 }
 
 /// Loads the principal of a person with a live account.
@@ -69,7 +81,7 @@ impl relais_web::Identity for DirectoryIdentity {
 
     async fn principal_for_token(&self, token: &str) -> Result<Option<Principal>> {
         let Some((person, token_id)) =
-            crate::tokens::resolve(&self.db, self.clock.as_ref(), token).await?
+            crate::tokens::resolve(&self.db, self.clock.as_ref(), &self.uses, token).await?
         else {
             return Ok(None);
         };

@@ -80,6 +80,46 @@ pub async fn enqueue(tx: &mut Tx, now: Timestamp, job: NewJob) -> Result<bool, s
     Ok(res.rows_affected() == 1)
 }
 
+/// Adds several jobs in the caller's transaction, in a few statements.
+/// Returns how many were added (jobs whose dedup key exists are skipped).
+pub async fn enqueue_many(
+    tx: &mut Tx,
+    now: Timestamp,
+    jobs: Vec<NewJob>,
+) -> Result<u64, sqlx::Error> {
+    let mut added = 0;
+    for chunk in jobs.chunks(32) {
+        let mut sql = relais_db::SqlBuf::new(
+            "INSERT INTO jobs (kind, queue, priority, payload, dedup_key, state, attempts, max_attempts, run_at, created_at) VALUES ",
+        );
+        for (i, job) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind(job.kind)
+                .push(", ")
+                .bind(DEFAULT_QUEUE)
+                .push(", ")
+                .bind(job.priority)
+                .push(", ")
+                .bind(job.payload.to_string())
+                .push(", ")
+                .bind(job.dedup_key.clone())
+                .push(", 'queued', 0, ")
+                .bind(job.max_attempts)
+                .push(", ")
+                .bind(job.run_at.unwrap_or(now).0)
+                .push(", ")
+                .bind(now.0)
+                .push(")");
+        }
+        sql.push(" ON CONFLICT (dedup_key) DO NOTHING");
+        added += sql.query().execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(added)
+}
+
 #[derive(Debug)]
 pub enum JobError {
     /// Try again later (a server did not answer, say).

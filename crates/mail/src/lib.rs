@@ -87,6 +87,21 @@ pub async fn enqueue(
     .await
 }
 
+/// Queues several mails in the caller's transaction, in a few statements.
+pub async fn enqueue_many(
+    tx: &mut Tx,
+    now: Timestamp,
+    mails: &[OutgoingMail],
+) -> Result<u64, relais_db::sqlx::Error> {
+    let mut jobs = Vec::with_capacity(mails.len());
+    for mail in mails {
+        let payload = serde_json::to_value(mail)
+            .map_err(|e| relais_db::sqlx::Error::Protocol(e.to_string()))?;
+        jobs.push(NewJob::new(SEND_MAIL, payload).dedup(format!("mail:{}", mail.message_id)));
+    }
+    relais_jobs::enqueue_many(tx, now, jobs).await
+}
+
 /// Where mail goes.
 #[derive(Clone)]
 pub enum Transport {

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod demo_data;
 pub mod model;
 pub mod notices;
+pub mod registrar;
 pub mod registrations;
 pub mod sessions;
 mod web;

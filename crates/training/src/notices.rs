@@ -107,6 +107,7 @@ pub fn message_id(
     )
 }
 
+/// Queues a notice in the caller's transaction.
 pub async fn send(
     tx: &mut Tx,
     t: &Training,
@@ -116,6 +117,20 @@ pub async fn send(
     person: &PersonBrief,
     now: Timestamp,
 ) -> Result<()> {
+    let mail = mail(t, notice, registration, s, person, now);
+    relais_mail::enqueue(tx, now, &mail).await.db()?;
+    Ok(())
+}
+
+/// The mail of a notice, in the person's language.
+pub fn mail(
+    t: &Training,
+    notice: Notice,
+    registration: i64,
+    s: &Session,
+    person: &PersonBrief,
+    now: Timestamp,
+) -> OutgoingMail {
     let lang = person
         .language
         .as_deref()
@@ -163,7 +178,7 @@ pub async fn send(
         _ => (vec![], None),
     };
     let a = args(&extra);
-    let mail = OutgoingMail {
+    OutgoingMail {
         to: person.email.clone(),
         to_name: Some(person.name.clone()),
         subject: tr.ta(&format!("notice-{key}-subject"), &a),
@@ -171,7 +186,5 @@ pub async fn send(
         html: None,
         message_id: message_id(&t.mail_domain, registration, key, s.id, now),
         calendar,
-    };
-    relais_mail::enqueue(tx, now, &mail).await.db()?;
-    Ok(())
+    }
 }

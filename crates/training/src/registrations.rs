@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use crate::access::TrainingOffice;
 use crate::model::{Audience, RegistrationStatus, WaitlistMode};
 use crate::notices::{self, Notice};
+use crate::registrar::{Ask, Registrar, register_many};
 use crate::sessions::{self, Session};
 
 pub const OFFER_EXPIRY_JOB: &str = "training.offer_expiry";
@@ -30,6 +31,8 @@ pub struct Training {
     pub mail_domain: String,
     /// The institute's time zone, for dates in notices.
     pub time_zone: String,
+    /// Groups registrations under load (the web server has one).
+    pub registrar: Option<Registrar>,
 }
 
 impl Training {
@@ -40,6 +43,7 @@ impl Training {
             public_url: web.public_url.clone(),
             mail_domain: web.mail_domain.clone(),
             time_zone: web.time_zone.clone(),
+            registrar: None,
         }
     }
 }
@@ -148,6 +152,8 @@ pub fn in_audience(s: &Session, person: &PersonBrief) -> bool {
 /// Registers `for_person` (or the caller) for a session. Agents register
 /// themselves within the window and the audience; a training officer may
 /// register anyone, and go beyond capacity with a reason that is logged.
+/// Through the service's [`Registrar`] when it has one (the web server),
+/// so that requests arriving together are written together.
 pub async fn register(
     t: &Training,
     caller: &Principal,
@@ -155,86 +161,19 @@ pub async fn register(
     for_person: Option<PersonId>,
     over_capacity_reason: Option<String>,
 ) -> Result<(i64, RegistrationStatus)> {
-    let person_id = for_person.unwrap_or(caller.person_id);
-    let by_officer =
-        for_person.is_some_and(|p| p != caller.person_id) || over_capacity_reason.is_some();
-    let office = if by_officer {
-        Some(TrainingOffice::for_principal(caller)?)
-    } else {
-        None
+    let ask = Ask {
+        caller: caller.clone(),
+        session_id,
+        for_person,
+        over_capacity_reason,
     };
-    let person = people::brief(&t.db, person_id).await.map_err(|e| match e {
-        Error::NotFound => invalid("person_id", "training-error-unknown-person"),
-        other => other,
-    })?;
-    let now = t.clock.now();
-    let mut tx = t.db.begin().await.db()?;
-    let result = async {
-        let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
-        if let Some(o) = &office {
-            o.check(s.delegation_id.map(relais_core::DelegationId))?;
-        }
-        if s.cancelled {
-            return Err(invalid("session", "training-error-session-cancelled"));
-        }
-        if office.is_none() {
-            if now < s.opens || now >= s.closes {
-                return Err(invalid("session", "training-error-registration-closed"));
-            }
-            if !in_audience(&s, &person) {
-                return Err(invalid("session", "training-error-not-in-audience"));
-            }
-        } else if now >= s.ends {
-            return Err(invalid("session", "training-error-registration-closed"));
-        }
-        let reason = over_capacity_reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
-        let status = if s.seats().left() > 0 {
-            if s.requires_approval && office.is_none() { RegistrationStatus::Pending } else { RegistrationStatus::Confirmed }
-        } else if reason.is_some() {
-            RegistrationStatus::Confirmed
-        } else if s.requires_approval && office.is_none() {
-            RegistrationStatus::Pending
-        } else {
-            RegistrationStatus::Waitlisted
-        };
-        let over = reason.filter(|_| s.seats().left() == 0);
-        let inserted: Result<(i64,)> = sqlx::query_as(
-            "INSERT INTO registrations (session_id, person_id, status, queued_at, over_capacity_reason, created_at, updated_at, active_key)
-             VALUES ($1, $2, $3, $4, $5, $4, $4, $6) RETURNING id",
-        )
-        .bind(session_id)
-        .bind(person_id.0)
-        .bind(status.as_str())
-        .bind(now.0)
-        .bind(&over)
-        .bind(format!("{session_id}:{}", person_id.0))
-        .fetch_one(&mut *tx)
-        .await
-        .on_unique("session", "training-error-already-registered");
-        let (id,) = inserted?;
-        audit::record(
-            &mut tx,
-            now,
-            Actor::of(caller),
-            "registration.create",
-            &format!("registration:{id}"),
-            serde_json::json!({ "session": session_id, "person": person_id.0, "status": status.as_str(), "over_capacity_reason": over }),
-        )
-        .await
-        .db()?;
-        let notice = match status {
-            RegistrationStatus::Confirmed => Some(Notice::Confirmed),
-            RegistrationStatus::Waitlisted => Some(Notice::Waitlisted),
-            RegistrationStatus::Pending => Some(Notice::Pending),
-            _ => None,
-        };
-        if let Some(n) = notice {
-            notices::send(&mut tx, t, n, id, &s, &person, now).await?;
-        }
-        Ok((id, status))
+    match &t.registrar {
+        Some(r) => r.register(ask).await,
+        None => register_many(t, vec![ask])
+            .await
+            .pop()
+            .unwrap_or_else(|| Err(Error::internal("no answer"))),
     }
-    .await;
-    relais_db::finish(tx, result).await
 }
 
 /// Fills free seats from the waitlist, in order: an offer for a limited

@@ -434,6 +434,46 @@ pub async fn get(db: &Db, clock: &dyn Clock, id: i64) -> Result<Session> {
 }
 
 /// Reads a session inside a write transaction, locking it against concurrent registrations.
+/// Locks several sessions (in id order, so that two callers never wait on
+/// each other) and reads them with their counts. Missing ids are left out.
+pub async fn lock_many(
+    tx: &mut Tx,
+    backend: relais_db::Backend,
+    now: Timestamp,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Session>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut lock = SqlBuf::new("SELECT id FROM training_sessions WHERE id IN ");
+    lock.bind_list(ids.iter().copied())
+        .push(" ORDER BY id")
+        .push(relais_db::dialect::for_update(backend));
+    let _: Vec<(i64,)> = lock.query_as().fetch_all(&mut **tx).await.db()?;
+    let mut a =
+        SqlBuf::new("SELECT session_id, target_id FROM session_audience WHERE session_id IN ");
+    a.bind_list(ids.iter().copied());
+    let mut audience: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for (s, t) in a.query_as::<(i64, i64)>().fetch_all(&mut **tx).await.db()? {
+        audience.entry(s).or_default().push(t);
+    }
+    let mut sql = SqlBuf::new("SELECT ");
+    sql.push(COLUMNS)
+        .push(FROM)
+        .push(" WHERE s.id IN ")
+        .bind_list(ids.iter().copied());
+    let mut out = std::collections::HashMap::new();
+    for row in sql.query().fetch_all(&mut **tx).await.db()? {
+        use sqlx::Row;
+        let id: i64 = row.try_get(0).db()?;
+        out.insert(
+            id,
+            row_to_session(now, &row, audience.remove(&id).unwrap_or_default())?,
+        );
+    }
+    Ok(out)
+}
+
 pub async fn lock(
     tx: &mut Tx,
     backend: relais_db::Backend,

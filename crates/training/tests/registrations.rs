@@ -102,6 +102,7 @@ impl World {
             public_url: "http://relais.test".into(),
             mail_domain: "relais.test".into(),
             time_zone: "Europe/Paris".into(),
+            registrar: None,
         };
         World {
             t,
@@ -537,4 +538,104 @@ async fn never_more_confirmed_than_capacity_under_a_race() {
         "every freed seat offered to the next in line, no more"
     );
     let _ = w.clock.now();
+}
+
+#[tokio::test]
+async fn a_group_is_decided_in_order_and_written_at_once() {
+    use relais_training::registrar::{Ask, register_many};
+    let w = World::new().await;
+    let s = w.session(2, |_| {}).await;
+    let ask = |n: usize, session: i64| Ask {
+        caller: w.person(n),
+        session_id: session,
+        for_person: None,
+        over_capacity_reason: None,
+    };
+    let (entries_before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    let mails_before = w.mails("").await;
+    let answers = register_many(
+        &w.t,
+        vec![
+            ask(2, s),
+            ask(3, s),
+            ask(2, s),
+            ask(4, s + 1000),
+            ask(5, s),
+            ask(6, s),
+        ],
+    )
+    .await;
+    let status = |i: usize| answers[i].as_ref().map(|a| a.1).ok();
+    assert_eq!(status(0), Some(RegistrationStatus::Confirmed));
+    assert_eq!(status(1), Some(RegistrationStatus::Confirmed));
+    assert!(
+        matches!(
+            answers[2],
+            Err(relais_core::Error::Conflict {
+                field: "session",
+                ..
+            })
+        ),
+        "the same person twice in one group: {:?}",
+        answers[2]
+    );
+    assert!(matches!(answers[3], Err(relais_core::Error::NotFound)));
+    assert_eq!(status(4), Some(RegistrationStatus::Waitlisted));
+    assert_eq!(status(5), Some(RegistrationStatus::Waitlisted));
+    // The waitlist keeps the order of the group.
+    let first = registrations::get(&w.t, &w.person(5), answers[4].as_ref().unwrap().0)
+        .await
+        .unwrap();
+    let second = registrations::get(&w.t, &w.person(6), answers[5].as_ref().unwrap().0)
+        .await
+        .unwrap();
+    assert_eq!((first.position, second.position), (Some(1), Some(2)));
+    // One audit entry and one notice per registration written, chain intact.
+    let (entries_after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(entries_after - entries_before, 4);
+    assert_eq!(w.mails("").await - mails_before, 4);
+    assert!(matches!(
+        relais_db::audit::verify(&w.db.db).await.unwrap(),
+        relais_db::audit::Verdict::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn the_registrar_answers_each_request_of_a_burst() {
+    use relais_training::registrar::Registrar;
+    let w = World::new().await;
+    let s = w.session(5, |_| {}).await;
+    let mut t = w.t.clone();
+    t.registrar = Some(Registrar::start(w.t.clone()));
+    let mut tasks = Vec::new();
+    for n in 2..=40 {
+        let (t, p) = (t.clone(), w.person(n));
+        tasks.push(tokio::spawn(async move {
+            registrations::register(&t, &p, s, None, None).await
+        }));
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for task in tasks {
+        *seen
+            .entry(format!("{:?}", task.await.unwrap().unwrap().1))
+            .or_insert(0) += 1;
+    }
+    assert_eq!(
+        seen,
+        [("Confirmed".to_string(), 5), ("Waitlisted".to_string(), 34)].into()
+    );
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
+    )
+    .bind(s)
+    .fetch_one(w.db.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(n, 5);
 }

@@ -4,14 +4,14 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use relais_core::PersonId;
 use relais_web::api::{ApiJson, ApiPath, ApiQuery, Paging, Problem};
 use relais_web::{AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::services;
+use super::{Registrars, registering, services};
 use crate::access::TrainingOffice;
 use crate::calendar;
 use crate::courses::{self, Course, CourseFilter, NewCourse};
@@ -237,6 +237,7 @@ pub struct RegistrationResult {
               (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn register(
     State(state): State<AppState>,
+    Extension(registrars): Extension<Registrars>,
     ctx: Ctx,
     ApiPath(session): ApiPath<i64>,
     body: axum::body::Bytes,
@@ -249,7 +250,7 @@ async fn register(
         relais_web::api::from_json_slice::<Option<NewRegistration>>(&body)?.unwrap_or_default()
     };
     let (id, status) = registrations::register(
-        &services(&state),
+        &registering(&state, &registrars),
         p,
         session,
         body.person_id.map(PersonId),

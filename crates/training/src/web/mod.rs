@@ -3,18 +3,26 @@
 mod api;
 mod pages;
 
-use axum::Router;
+use std::sync::{Arc, OnceLock};
+
+use axum::{Extension, Router};
 use relais_web::{AppState, Feature, NavItem};
 use utoipa::OpenApi;
 
 use crate::access::TrainingOffice;
+use crate::registrar::Registrar;
 use crate::registrations::Training;
+
+/// The app's one registrar, started with the first registration.
+#[derive(Clone, Default)]
+pub(crate) struct Registrars(Arc<OnceLock<Registrar>>);
 
 pub fn feature() -> Feature {
     Feature {
         router: Router::<AppState>::new()
             .merge(api::router())
-            .merge(pages::router()),
+            .merge(pages::router())
+            .layer(Extension(Registrars::default())),
         nav: vec![
             NavItem::new("/training", "nav-training", |_| true),
             NavItem::new("/training/my", "nav-my-trainings", |_| true),
@@ -30,4 +38,14 @@ pub fn feature() -> Feature {
 
 pub(crate) fn services(state: &AppState) -> Training {
     Training::new(state.db.clone(), state.clock.clone(), &state.config)
+}
+
+/// The services, with the registrar that groups registrations under load.
+pub(crate) fn registering(state: &AppState, r: &Registrars) -> Training {
+    let mut t = services(state);
+    t.registrar = Some(
+        r.0.get_or_init(|| Registrar::start(services(state)))
+            .clone(),
+    );
+    t
 }

@@ -1,18 +1,18 @@
 //! The training pages: the catalogue, a course, a session, "my trainings",
 //! the office's view, exports and the secret calendar feed.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use relais_core::{Error, Page, PageRequest, PersonId};
 use relais_directory::people;
 use relais_web::layout::render;
 use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 use serde::Deserialize;
 
-use super::services;
+use super::{Registrars, registering, services};
 use crate::access::TrainingOffice;
 use crate::calendar;
 use crate::courses::{self, Course, CourseFilter};
@@ -535,12 +535,14 @@ fn status_line(t: T, r: &Registration, tz: &str) -> String {
 
 async fn register_form(
     State(state): State<AppState>,
+    Extension(registrars): Extension<Registrars>,
     ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
-    let result = registrations::register(&services(&state), p, id, None, None).await;
+    let result =
+        registrations::register(&registering(&state, &registrars), p, id, None, None).await;
     registration_answer(&state, &ctx, id, result).await
 }
 
@@ -575,6 +577,7 @@ struct RegisterSomeone {
 /// A training officer registers a person by email, beyond capacity with a reason.
 async fn register_someone(
     State(state): State<AppState>,
+    Extension(registrars): Extension<Registrars>,
     ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<RegisterSomeone>,
@@ -586,7 +589,14 @@ async fn register_someone(
     };
     let result = match found {
         Some(person) => {
-            registrations::register(&services(&state), p, id, Some(person), f.reason).await
+            registrations::register(
+                &registering(&state, &registrars),
+                p,
+                id,
+                Some(person),
+                f.reason,
+            )
+            .await
         }
         None => Err(Error::Invalid {
             field: "email",
