@@ -85,14 +85,18 @@ stop_instance() { # NAME
   unset "PIDS[$1]"
 }
 
-stop_all() {
-  local n
-  for n in "${!PIDS[@]}"; do stop_instance "$n"; done
+stop_sink() {
   if [[ -n $SINK_PID ]]; then
     kill -TERM "$SINK_PID" 2>/dev/null || true
     wait "$SINK_PID" 2>/dev/null || true
     SINK_PID=
   fi
+}
+
+stop_all() {
+  local n
+  for n in "${!PIDS[@]}"; do stop_instance "$n"; done
+  stop_sink
 }
 
 drop_pg() { psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; }
@@ -202,36 +206,46 @@ check_shared_session() { # PORT_A PORT_B
   fi
 }
 
-# One S1 run. INSTANCES: 1 or 2; KILL: 1 to kill -9 instance a mid-run.
-s1_run() { # BACKEND INSTANCES KILL LABEL MEASURE
-  local backend=$1 instances=$2 kill=$3 label=$4 measure=$5
-  local port_a=$PORT port_b=$((PORT + 1)) bases pids officer ids courses
+# A fresh database with the demo, served by INSTANCES instances (a, then b).
+setup() { # BACKEND INSTANCES
+  local backend=$1 instances=$2
+  PORT_A=$PORT PORT_B=$((PORT + 1))
   log ""
-  log "== $label: $backend, $instances instance(s)$([[ $kill == 1 ]] && echo ", kill -9 after ${KILL_AFTER}s"), $AGENTS agents, $SESSIONS x $CAPACITY seats, $CONCURRENCY clients"
+  log "== $backend, $instances instance(s): loading the demo"
   fresh_database "$backend"
-  start_sink
   local t0=$SECONDS
-  start_instance a "$port_a" demo
+  start_instance a "$PORT_A" demo
   log "demo loaded and instance a ready in $((SECONDS - t0)) s"
-  bases=(--base "http://127.0.0.1:$port_a")
+  BASES=(--base "http://127.0.0.1:$PORT_A")
   if [[ $instances == 2 ]]; then
-    start_instance b "$port_b" serve
-    bases+=(--base "http://127.0.0.1:$port_b")
-    check_shared_session "$port_a" "$port_b"
+    start_instance b "$PORT_B" serve
+    BASES+=(--base "http://127.0.0.1:$PORT_B")
+    check_shared_session "$PORT_A" "$PORT_B"
   fi
+  OFFICER=$("$RELAIS" admin token --email formation@demo.relais.test)
+}
+
+run_load() { # OUTPUT-LABEL ARGS…: runs relais-load, keeps its RESULT lines
+  "$LOAD" "$@" >"$WORK/out.txt"
+  grep -v '^RESULT' "$WORK/out.txt" || true
+  grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$BACKEND /" >>"$SUMMARY" || true
+}
+
+# One burst on the instances of `setup`: new agents, new sessions, a new
+# SMTP listener file. KILL: 1 to kill -9 instance a in the middle.
+burst() { # LABEL KILL MEASURE
+  local label=$1 kill=$2 measure=$3 pids=() ids courses
+  log ""
+  log "== $label: $BACKEND, ${#PIDS[@]} instance(s)$([[ $kill == 1 ]] && echo ", kill -9 after ${KILL_AFTER}s"), $AGENTS agents, $SESSIONS x $CAPACITY seats, $CONCURRENCY clients"
+  start_sink
   "$BENCH" tokens --count "$AGENTS" --out "$WORK/tokens.txt" --people "$WORK/people.txt"
-  officer=$("$RELAIS" admin token --email formation@demo.relais.test)
-  ids=$("$LOAD" --base "http://127.0.0.1:$port_a" sessions --token "$officer" --count "$SESSIONS" --capacity "$CAPACITY" \
+  ids=$("$LOAD" "${BASES[@]:0:2}" sessions --token "$OFFICER" --count "$SESSIONS" --capacity "$CAPACITY" \
     --starts-at "$(date -u -d '+30 days' +%Y-%m-%dT09:00:00Z)" --ends-at "$(date -u -d '+30 days' +%Y-%m-%dT11:00:00Z)")
-  pids=()
   for p in "${PIDS[@]}"; do pids+=(--watch-pid "$p"); done
   if [[ $measure == 1 ]]; then
-    "$LOAD" "${bases[@]}" "${pids[@]}" ceiling --label "$label" --concurrency "$CONCURRENCY" --requests 100000 --time-limit 20 \
-      | tee -a "$WORK/out.txt" | grep -v '^RESULT' || true
-    grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" >>"$SUMMARY"
-    : >"$WORK/out.txt"
+    run_load "${BASES[@]}" "${pids[@]}" ceiling --label "$label" --concurrency "$CONCURRENCY" --requests 100000 --time-limit 20
   fi
-  "$LOAD" "${bases[@]}" "${pids[@]}" burst --label "$label" --tokens "$WORK/tokens.txt" --sessions "$ids" \
+  "$LOAD" "${BASES[@]}" "${pids[@]}" burst --label "$label" --tokens "$WORK/tokens.txt" --sessions "$ids" \
     --answers "$WORK/answers.jsonl" --concurrency "$CONCURRENCY" --time-limit "$TIME_LIMIT" >"$WORK/out.txt" &
   local driver=$!
   if [[ $kill == 1 ]]; then
@@ -239,14 +253,13 @@ s1_run() { # BACKEND INSTANCES KILL LABEL MEASURE
     log "kill -9 instance a (pid ${PIDS[a]}) in the middle of S1"
     kill -KILL "${PIDS[a]}"
     wait "${PIDS[a]}" 2>/dev/null || true
-    t0=$SECONDS
-    start_instance a "$port_a" serve
+    local t0=$SECONDS
+    start_instance a "$PORT_A" serve
     log "instance a restarted and ready in $((SECONDS - t0)) s"
   fi
   wait "$driver" || die "the load driver failed; see above"
   grep -v '^RESULT' "$WORK/out.txt" || true
-  grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" >>"$SUMMARY"
-  grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" | grep 'op=register' || true
+  grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$BACKEND /" >>"$SUMMARY"
   # A 5xx is a failure, and so is a request that got no answer without a kill.
   local bad
   bad=$(grep '^RESULT' "$WORK/out.txt" | grep 'op=all' | tr ' ' '\n' | sed -n 's/^statuses=//p' | tr ',' '\n' \
@@ -264,21 +277,16 @@ s1_run() { # BACKEND INSTANCES KILL LABEL MEASURE
   if [[ $measure == 1 ]]; then
     courses=$(sql "SELECT c.id FROM courses c WHERE EXISTS (SELECT 1 FROM training_sessions s WHERE s.course_id = c.id) ORDER BY c.id LIMIT 200" | paste -sd,)
     head -n 2000 "$WORK/tokens.txt" >"$WORK/feed-tokens.txt"
-    "$LOAD" "${bases[@]}" "${pids[@]}" reads --label "$label" --email agent@demo.relais.test --password relais-demo \
-      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency "$CONCURRENCY" --requests 9000 --time-limit 60 \
-      >"$WORK/out.txt"
-    grep -v '^RESULT' "$WORK/out.txt" || true
-    grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" >>"$SUMMARY"
-    "$LOAD" --base "http://127.0.0.1:$port_a" "${pids[@]}" reads --label "$label-1client" --email agent@demo.relais.test --password relais-demo \
-      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency 1 --requests 1500 --time-limit 60 >"$WORK/out.txt"
-    grep -v '^RESULT' "$WORK/out.txt" || true
-    grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$backend /" >>"$SUMMARY"
+    run_load "${BASES[@]}" "${pids[@]}" reads --label "$label" --email agent@demo.relais.test --password relais-demo \
+      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency "$CONCURRENCY" --requests 9000 --time-limit 60
+    run_load "${BASES[@]:0:2}" "${pids[@]}" reads --label "$label-1client" --email agent@demo.relais.test --password relais-demo \
+      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency 1 --requests 1500 --time-limit 60
   fi
-  if grep -qiE 'panic|ERROR' "$WORK"/[ab].log; then
+  stop_sink
+  if grep -qiE 'panic| ERROR ' "$WORK"/[ab].log; then
     log "server log lines with errors:"
-    grep -iE 'panic|ERROR' "$WORK"/[ab].log | head -20 | sed 's/^/  /'
+    grep -iE 'panic| ERROR ' "$WORK"/[ab].log | head -20 | sed 's/^/  /'
   fi
-  stop_all
 }
 
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
@@ -291,7 +299,7 @@ table() {
   while read -r line; do
     [[ $line == RESULT* ]] || continue
     rps=$(field rps "$line")
-    ceiling=$(grep "^RESULT backend=$(field backend "$line") scenario=S0 label=$(field label "$line") " "$SUMMARY" | head -1)
+    ceiling=$(grep "^RESULT backend=$(field backend "$line") scenario=S0 label=$(field label "$line") " "$SUMMARY" | head -1 || true)
     ratio=-
     if [[ -n $ceiling ]]; then ratio=$(echo "scale=3; $rps / $(field rps "$ceiling")" | bc); fi
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
@@ -306,32 +314,40 @@ log "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -
 
 case $MODE in
   measure)
-    case ${ARG:-both} in
-      sqlite) s1_run sqlite 1 0 measure 1 ;;
-      postgres) s1_run postgres 1 0 measure 1 ;;
-      both) s1_run sqlite 1 0 measure 1; s1_run postgres 1 0 measure 1 ;;
-      *) die "measure takes sqlite, postgres or both" ;;
-    esac
+    for b in $([[ ${ARG:-both} == both ]] && echo sqlite postgres || echo "$ARG"); do
+      [[ $b == sqlite || $b == postgres ]] || die "measure takes sqlite, postgres or both"
+      setup "$b" 1
+      burst measure 0 1
+      stop_all
+    done
     ;;
   s1)
     [[ $ARG == sqlite || $ARG == postgres ]] || die "s1 takes sqlite or postgres"
-    s1_run "$ARG" 1 0 S1 0
-    grep 'op=register' "$SUMMARY" | sed 's/^RESULT backend=\([a-z]*\) /RESULT backend=\1 /'
+    setup "$ARG" 1
+    burst S1 0 0
+    stop_all
+    grep 'op=register' "$SUMMARY"
     ;;
-  scaleout) s1_run postgres 2 0 scaleout 0 ;;
+  scaleout)
+    setup postgres 2
+    burst scaleout 0 0
+    ;;
   crash)
     case $ARG in
-      sqlite) s1_run sqlite 1 1 crash 0 ;;
-      postgres) s1_run postgres 2 1 crash 0 ;;
+      sqlite) setup sqlite 1 ;;
+      postgres) setup postgres 2 ;;
       *) die "crash takes sqlite or postgres" ;;
     esac
+    burst crash 1 0
     ;;
   ci)
     AGENTS=${CI_AGENTS:-4000} SESSIONS=${CI_SESSIONS:-40} CAPACITY=${CI_CAPACITY:-50}
-    s1_run postgres 2 0 scaleout 0
-    s1_run postgres 2 1 crash 0
+    setup postgres 2
+    burst scaleout 0 0
+    burst crash 1 0
     ;;
 esac
+stop_all
 
 table
 if [[ $FAILED != 0 ]]; then
