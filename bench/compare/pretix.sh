@@ -2,7 +2,7 @@
 # The S1 registration burst against pretix's order API and against Relais, in one
 # run, and the ratio of their throughputs (issue 4, item 8).
 #
-# Usage: bench/compare/pretix.sh [all|install|start|burst|check|stop|relais|reset]
+# Usage: bench/compare/pretix.sh [all|install|start|burst|check|stop|relais|ratio|reset]
 #   all (default)  install, start, burst, check, stop, then Relais' S1, then the ratio
 #   install        venv + pretix from PyPI, redis if missing, database, migrations,
 #                  organizer, team and API token (idempotent; the first time ~6 min)
@@ -12,6 +12,7 @@
 #   check [SLUG]   counts from pretix's database: orders, positions per quota, oversold
 #   stop           stops what `start` started (by pid files)
 #   relais         Relais' S1 on SQLite (bench/proving.sh s1 sqlite)
+#   ratio          prints the last pretix and Relais RESULT lines and their ratio
 #   reset          stop, then drop the pretix database (the next install recreates it)
 #
 # pretix is AGPL-licensed: it is installed into PRETIX_HOME, outside the repository,
@@ -166,17 +167,22 @@ start() {
   write_cfg
   start_redis
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
+  # The programs daemonize themselves and write their own pid files, so that
+  # `stop` ends exactly the processes `start` started.
   if [[ $CELERY == worker ]] && ! alive "$RUN/celery.pid"; then
-    (cd "$PRETIX_HOME" && setsid "$VENV/bin/celery" -A pretix.celery_app worker -l warning \
-      --concurrency "$CELERY_CONCURRENCY" >"$PRETIX_HOME/celery.log" 2>&1 &
-      echo $! >"$RUN/celery.pid")
+    (cd "$PRETIX_HOME" && "$VENV/bin/celery" -A pretix.celery_app worker --detach -l warning \
+      --concurrency "$CELERY_CONCURRENCY" --pidfile "$RUN/celery.pid" --logfile "$PRETIX_HOME/celery.log")
   fi
   if ! alive "$RUN/gunicorn.pid"; then
+    if curl -s -o /dev/null "$BASE/"; then
+      echo "port $PORT is already served by something this script did not start" >&2
+      exit 1
+    fi
     # pretix's own systemd unit runs gunicorn this way (sync workers, max-requests).
-    (cd "$PRETIX_HOME" && setsid "$VENV/bin/gunicorn" pretix.wsgi --name pretix \
+    "$VENV/bin/gunicorn" pretix.wsgi --name pretix --chdir "$PRETIX_HOME" --daemon \
+      --pid "$RUN/gunicorn.pid" --error-logfile "$PRETIX_HOME/gunicorn.log" \
       --workers "$WORKERS" --bind "127.0.0.1:$PORT" --max-requests 1200 \
-      --max-requests-jitter 50 --log-level warning >"$PRETIX_HOME/gunicorn.log" 2>&1 &
-      echo $! >"$RUN/gunicorn.pid")
+      --max-requests-jitter 50 --log-level warning
   fi
   for _ in $(seq 120); do
     [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthcheck/" || true) == 200 ]] && break
@@ -195,7 +201,7 @@ stop_pid() {
     local pid
     pid=$(cat "$f")
     kill -TERM "$pid"
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
   fi
   rm -f "$f"
@@ -251,7 +257,7 @@ check() {
 }
 
 burst() {
-  local slug kind out dir
+  local slug kind dir queued
   slug=s1-$(date -u +%Y%m%d-%H%M%S)
   dir=$PRETIX_HOME/runs/$slug
   mkdir -p "$dir"
@@ -268,7 +274,12 @@ burst() {
   # Let the celery worker drain what the burst queued before counting.
   if [[ $CELERY == worker ]]; then
     for _ in $(seq 120); do
-      [[ $(redis-cli -p "$REDIS_PORT" -n 2 dbsize) == 0 ]] && break
+      queued=0
+      for q in default checkout mail notifications background; do
+        queued=$((queued + $(redis-cli -p "$REDIS_PORT" -n 2 llen "$q")))
+      done
+      queued=$((queued + $(redis-cli -p "$REDIS_PORT" -n 2 hlen unacked)))
+      ((queued == 0)) && break
       sleep 1
     done
   fi
@@ -285,6 +296,7 @@ burst() {
 # The Relais half: S1 of issue 4, through the lead engineer's bench/proving.sh.
 # >>> RELAIS SIDE: depends on bench/proving.sh (prints `RESULT scenario=S1 ... rps=...`).
 relais() {
+  rm -f "$PRETIX_HOME/relais.txt"
   if [[ -n ${SKIP_RELAIS:-} ]]; then
     say "SKIP_RELAIS set: Relais' S1 not run"
     return 0
@@ -304,7 +316,10 @@ field() { grep -o "$2=[^ ]*" <<<"$1" | head -1 | cut -d= -f2; }
 ratio() {
   local p r prps rrps
   p=$(grep -h '^RESULT' "$(cat "$PRETIX_HOME/last_run")/load.txt" 2>/dev/null | tail -1 || true)
-  r=$(grep -h '^RESULT.*scenario=S1' "$PRETIX_HOME/relais.txt" 2>/dev/null | tail -1 || true)
+  # S1 mixes cancellations and acceptances into the burst: compare registrations
+  # per second (op=register, counted over the whole burst) with orders per second.
+  r=$(grep -h '^RESULT.*scenario=S1.* op=register ' "$PRETIX_HOME/relais.txt" 2>/dev/null | tail -1 || true)
+  [[ -n $r ]] || r=$(grep -h '^RESULT.*scenario=S1' "$PRETIX_HOME/relais.txt" 2>/dev/null | tail -1 || true)
   echo
   echo "pretix: ${p:-none}"
   echo "Relais: ${r:-none}"
@@ -325,6 +340,7 @@ case ${1:-all} in
   burst) burst ;;
   check) check "${2:-$(basename "$(cat "$PRETIX_HOME/last_run")")}" ;;
   relais) relais ;;
+  ratio) ratio ;;
   reset)
     stop
     "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $PG_DB"

@@ -83,7 +83,8 @@ def pct(p):
 
 sent = sum(statuses.values())
 st = ",".join(f"{k}:{v}" for k, v in sorted(statuses.items()))
-print(f"replay [{label}] (python fallback): {sent} of {total} requests, {conc} clients, {secs:.2f} s")
+stopped = " (stopped by the time limit)" if sent < total else ""
+print(f"replay [{label}] (python fallback): {sent} of {total} requests, {conc} clients, {secs:.2f} s{stopped}")
 print(f"  throughput  {sent / secs:.1f} requests/s")
 print(f"  latency ms  p50 {pct(.5):.2f}  p95 {pct(.95):.2f}  p99 {pct(.99):.2f}  max {lat[-1] if lat else float('nan'):.2f}")
 print(f"  statuses    {st}")
