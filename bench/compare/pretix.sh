@@ -311,7 +311,7 @@ relais() {
 }
 # <<< RELAIS SIDE
 
-field() { grep -o "$2=[^ ]*" <<<"$1" | head -1 | cut -d= -f2; }
+field() { grep -o "$2=[^ ]*" <<<"$1" | head -1 | cut -d= -f2 || true; }
 
 ratio() {
   local p r prps rrps
