@@ -157,6 +157,9 @@ wait_ready() { # NAME PORT
 }
 
 start_instance() { # NAME PORT COMMAND (demo | serve)
+  if curl -s -o /dev/null "http://127.0.0.1:$2/healthz"; then
+    die "something already answers on 127.0.0.1:$2; stop it or set PORT"
+  fi
   (exec env RELAIS_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" RELAIS_PUBLIC_URL="http://127.0.0.1:$2" \
     "$RELAIS" "$3" --listen "127.0.0.1:$2" >>"$WORK/$1.log" 2>&1) &
   PIDS[$1]=$!

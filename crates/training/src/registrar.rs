@@ -148,6 +148,7 @@ impl Group<'_> {
 
     async fn write_in(&self, tx: &mut Tx, live: &[usize]) -> Result<Vec<(usize, Answer)>> {
         let (t, now) = (self.t, self.now);
+        let clock = std::time::Instant::now();
         let ids: Vec<i64> = live.iter().map(|i| self.asks[*i].session_id).collect();
         let mut sessions = sessions::lock_many(tx, t.db.backend(), now, &ids).await?;
         // Who already holds a live registration for one of these sessions.
@@ -175,6 +176,7 @@ impl Group<'_> {
         if decided.is_empty() {
             return Ok(answers);
         }
+        let locked = clock.elapsed();
         let mut made: HashMap<String, i64> = HashMap::with_capacity(decided.len());
         for chunk in decided.chunks(32) {
             let mut sql = SqlBuf::new(
@@ -211,6 +213,7 @@ impl Group<'_> {
                 .on_unique("session", "training-error-already-registered")?;
             made.extend(rows.into_iter().map(|(id, k)| (k, id)));
         }
+        let inserted = clock.elapsed();
         let mut entries = Vec::with_capacity(decided.len());
         let mut mails = Vec::with_capacity(decided.len());
         for d in decided {
@@ -237,8 +240,19 @@ impl Group<'_> {
             }
             answers.push((d.ask, Ok((id, d.status))));
         }
+        let rendered = clock.elapsed();
         audit::record_many(tx, &entries).await.db()?;
+        let audited = clock.elapsed();
         relais_mail::enqueue_many(tx, now, &mails).await.db()?;
+        tracing::debug!(
+            size = live.len(),
+            ?locked,
+            ?inserted,
+            ?rendered,
+            ?audited,
+            queued = ?clock.elapsed(),
+            "registration group timings"
+        );
         Ok(answers)
     }
 
