@@ -25,7 +25,11 @@ pub fn app(db: Db, clock: Arc<dyn Clock>, web: WebConfig) -> Router {
         clock,
         web,
         identity,
-        vec![relais_directory::feature(), relais_training::feature()],
+        vec![
+            relais_directory::feature(),
+            relais_training::feature(),
+            relais_desk::feature(),
+        ],
     )
 }
 
@@ -36,9 +40,45 @@ pub fn job_handlers(
     web: &WebConfig,
     mailer: Arc<Mailer>,
 ) -> Vec<Arc<dyn JobHandler>> {
-    let training = relais_training::registrations::Training::new(db, clock, web);
+    let training = relais_training::registrations::Training::new(db.clone(), clock.clone(), web);
+    let desk = relais_desk::Desk::new(db, clock, web);
     vec![
         Arc::new(SendMailJob(mailer)),
         Arc::new(relais_training::registrations::OfferExpiryJob(training)),
+        Arc::new(relais_desk::autoclose::AutoCloseJob(desk)),
     ]
+}
+
+/// `relais mailgate`: reads one message on standard input and hands it to
+/// the desk. Prints what happened, or why it was refused; returns the exit
+/// code an MTA pipe expects (0, 65 refused, 75 try again later).
+pub async fn mailgate(cfg: &config::Config) -> i32 {
+    use tokio::io::AsyncReadExt;
+    let limit = relais_desk::mailgate::MAX_MESSAGE as u64 + 1;
+    let mut raw = Vec::new();
+    if let Err(e) = tokio::io::stdin().take(limit).read_to_end(&mut raw).await {
+        eprintln!("relais mailgate: cannot read the message: {e}");
+        return 75;
+    }
+    // No migrations here: one process per message must start fast.
+    let db = match Db::connect(&cfg.database_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("relais mailgate: {e}");
+            return 75;
+        }
+    };
+    let desk = relais_desk::Desk::new(db.clone(), Arc::new(relais_core::SystemClock), &cfg.web());
+    let code = match relais_desk::mailgate::deliver(&desk, &raw).await {
+        Ok(outcome) => {
+            println!("relais mailgate: {outcome}");
+            0
+        }
+        Err(refusal) => {
+            eprintln!("relais mailgate: refused: {refusal}");
+            refusal.exit_code()
+        }
+    };
+    db.close().await;
+    code
 }
