@@ -53,10 +53,11 @@ pub fn job_handlers(
 /// the desk. Prints what happened, or why it was refused; returns the exit
 /// code an MTA pipe expects (0, 65 refused, 75 try again later).
 pub async fn mailgate(cfg: &config::Config) -> i32 {
-    use tokio::io::AsyncReadExt;
+    use std::io::Read;
     let limit = relais_desk::mailgate::MAX_MESSAGE as u64 + 1;
     let mut raw = Vec::new();
-    if let Err(e) = tokio::io::stdin().take(limit).read_to_end(&mut raw).await {
+    // Reads at most one byte past the limit: enough to refuse, never the whole flood.
+    if let Err(e) = std::io::stdin().lock().take(limit).read_to_end(&mut raw) {
         eprintln!("relais mailgate: cannot read the message: {e}");
         return 75;
     }

@@ -263,6 +263,9 @@ async fn main() -> anyhow::Result<()> {
                     &cfg.web(),
                 );
                 relais_training::demo::load(&training, &directory, demo::SEED).await?;
+                eprintln!("Loading six weeks of the IT desk…");
+                let desk = relais_desk::Desk::new(db.clone(), Arc::new(SystemClock), &cfg.web());
+                relais_desk::demo::load(&desk, &directory, demo::SEED).await?;
             }
             println!("Relais demo: open {}/", cfg.public_url);
             println!("Every demo account's password is: {}", demo::PASSWORD);
