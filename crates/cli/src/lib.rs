@@ -20,6 +20,9 @@ pub fn app(db: Db, clock: Arc<dyn Clock>, web: WebConfig) -> Router {
         db: db.clone(),
         clock: clock.clone(),
     });
+    let banners = relais_web::banners::BannerSources(Arc::new(vec![Arc::new(
+        relais_desk::KnownIssueBanners,
+    )]));
     relais_web::app(
         db,
         clock,
@@ -31,6 +34,7 @@ pub fn app(db: Db, clock: Arc<dyn Clock>, web: WebConfig) -> Router {
             relais_desk::feature(),
         ],
     )
+    .layer(axum::Extension(banners))
 }
 
 /// Every kind of job the worker runs.

@@ -46,11 +46,13 @@ impl DeskStaff {
     }
 
     pub fn delegations(&self) -> Vec<i64> {
-        self.scopes.iter().filter_map(|s| match s {
-            Scope::Delegation(d) => Some(d.0),
-            _ => None,
-        })
-        .collect()
+        self.scopes
+            .iter()
+            .filter_map(|s| match s {
+                Scope::Delegation(d) => Some(d.0),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Restricts a query on `desk_tickets t` to this scope.
@@ -132,18 +134,28 @@ impl TicketAccess {
     }
 
     pub fn require_staff(&self) -> Result<()> {
-        if self.is_staff() { Ok(()) } else { Err(Error::Forbidden) }
+        if self.is_staff() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
     }
 }
 
-fn correspondent_covers(p: &Principal, unit: Option<UnitId>, delegation: Option<DelegationId>) -> bool {
+fn correspondent_covers(
+    p: &Principal,
+    unit: Option<UnitId>,
+    delegation: Option<DelegationId>,
+) -> bool {
     let Some(unit) = unit else { return false };
-    p.scopes_for(&[Role::ItCorrespondent]).iter().any(|s| match (s, delegation) {
-        (Scope::Institute, _) => true,
-        (Scope::Unit(u), _) => *u == unit,
-        (Scope::Delegation(d), Some(td)) => *d == td,
-        _ => false,
-    })
+    p.scopes_for(&[Role::ItCorrespondent])
+        .iter()
+        .any(|s| match (s, delegation) {
+            (Scope::Institute, _) => true,
+            (Scope::Unit(u), _) => *u == unit,
+            (Scope::Delegation(d), Some(td)) => *d == td,
+            _ => false,
+        })
 }
 
 /// May `p` open a ticket on behalf of someone in `unit` of `delegation`?
@@ -170,13 +182,27 @@ pub fn visible_filter(p: &Principal, sql: &mut SqlBuf) {
     if corr.contains(&Scope::Institute) {
         sql.push(" OR t.unit_id IS NOT NULL");
     } else {
-        let units: Vec<i64> = corr.iter().filter_map(|s| match s { Scope::Unit(u) => Some(u.0), _ => None }).collect();
-        let dels: Vec<i64> = corr.iter().filter_map(|s| match s { Scope::Delegation(d) => Some(d.0), _ => None }).collect();
+        let units: Vec<i64> = corr
+            .iter()
+            .filter_map(|s| match s {
+                Scope::Unit(u) => Some(u.0),
+                _ => None,
+            })
+            .collect();
+        let dels: Vec<i64> = corr
+            .iter()
+            .filter_map(|s| match s {
+                Scope::Delegation(d) => Some(d.0),
+                _ => None,
+            })
+            .collect();
         if !units.is_empty() {
             sql.push(" OR t.unit_id IN ").bind_list(units);
         }
         if !dels.is_empty() {
-            sql.push(" OR (t.unit_id IS NOT NULL AND t.delegation_id IN ").bind_list(dels).push(")");
+            sql.push(" OR (t.unit_id IS NOT NULL AND t.delegation_id IN ")
+                .bind_list(dels)
+                .push(")");
         }
     }
     sql.push(")");
@@ -211,14 +237,47 @@ mod tests {
         let req = TicketAccess::check(&p(1, vec![]), 5, &facts).unwrap();
         assert_eq!(req.role, TicketRole::Requester);
         assert!(!req.sees_internal());
-        assert!(matches!(TicketAccess::check(&p(9, vec![]), 5, &facts), Err(Error::NotFound)));
-        let corr = p(3, vec![Grant { role: Role::ItCorrespondent, scope: Scope::Unit(UnitId(10)) }]);
-        assert_eq!(TicketAccess::check(&corr, 5, &facts).unwrap().role, TicketRole::Correspondent);
-        let other_corr = p(3, vec![Grant { role: Role::ItCorrespondent, scope: Scope::Unit(UnitId(11)) }]);
+        assert!(matches!(
+            TicketAccess::check(&p(9, vec![]), 5, &facts),
+            Err(Error::NotFound)
+        ));
+        let corr = p(
+            3,
+            vec![Grant {
+                role: Role::ItCorrespondent,
+                scope: Scope::Unit(UnitId(10)),
+            }],
+        );
+        assert_eq!(
+            TicketAccess::check(&corr, 5, &facts).unwrap().role,
+            TicketRole::Correspondent
+        );
+        let other_corr = p(
+            3,
+            vec![Grant {
+                role: Role::ItCorrespondent,
+                scope: Scope::Unit(UnitId(11)),
+            }],
+        );
         assert!(TicketAccess::check(&other_corr, 5, &facts).is_err());
-        let staff = p(4, vec![Grant { role: Role::ItStaff, scope: Scope::Delegation(DelegationId(2)) }]);
-        assert_eq!(TicketAccess::check(&staff, 5, &facts).unwrap().role, TicketRole::Staff);
-        let far = p(4, vec![Grant { role: Role::ItStaff, scope: Scope::Delegation(DelegationId(3)) }]);
+        let staff = p(
+            4,
+            vec![Grant {
+                role: Role::ItStaff,
+                scope: Scope::Delegation(DelegationId(2)),
+            }],
+        );
+        assert_eq!(
+            TicketAccess::check(&staff, 5, &facts).unwrap().role,
+            TicketRole::Staff
+        );
+        let far = p(
+            4,
+            vec![Grant {
+                role: Role::ItStaff,
+                scope: Scope::Delegation(DelegationId(3)),
+            }],
+        );
         assert!(TicketAccess::check(&far, 5, &facts).is_err());
     }
 }

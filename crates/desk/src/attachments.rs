@@ -17,9 +17,9 @@ pub const MAX_FILES: usize = 10;
 
 /// Extensions of files that run code when opened.
 const FORBIDDEN_EXTENSIONS: &[&str] = &[
-    "exe", "com", "bat", "cmd", "msi", "msp", "scr", "pif", "cpl", "dll", "sys", "js", "jse", "vbs",
-    "vbe", "wsf", "wsh", "ps1", "psm1", "hta", "jar", "lnk", "reg", "sh", "app", "apk", "iso", "img",
-    "vhd", "docm", "xlsm", "pptm", "html", "htm", "svg",
+    "exe", "com", "bat", "cmd", "msi", "msp", "scr", "pif", "cpl", "dll", "sys", "js", "jse",
+    "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "hta", "jar", "lnk", "reg", "sh", "app", "apk",
+    "iso", "img", "vhd", "docm", "xlsm", "pptm", "html", "htm", "svg",
 ];
 
 const FORBIDDEN_TYPES: &[&str] = &[
@@ -68,7 +68,11 @@ pub fn safe_name(name: &str) -> String {
         .take(200)
         .collect();
     let clean = clean.trim().trim_start_matches('.').to_string();
-    if clean.is_empty() { "piece-jointe".into() } else { clean }
+    if clean.is_empty() {
+        "piece-jointe".into()
+    } else {
+        clean
+    }
 }
 
 /// Checks one file; the reason, in the person's words, when refused.
@@ -77,7 +81,9 @@ pub fn check(u: &Upload) -> Result<()> {
     if u.data.len() > MAX_SIZE {
         return Err(Error::Invalid {
             field: "attachments",
-            msg: Msg::new("desk-error-attachment-too-large").arg("name", &name).arg("mb", MAX_SIZE / (1024 * 1024)),
+            msg: Msg::new("desk-error-attachment-too-large")
+                .arg("name", &name)
+                .arg("mb", MAX_SIZE / (1024 * 1024)),
         });
     }
     let lower = name.to_lowercase();
@@ -88,16 +94,27 @@ pub fn check(u: &Upload) -> Result<()> {
     let ct = u.content_type.to_lowercase();
     let forbidden_type = FORBIDDEN_TYPES.iter().any(|t| ct.starts_with(t));
     // Windows programs start with "MZ", Linux ones with ELF's magic, scripts with "#!".
-    let forbidden_bytes = u.data.starts_with(b"MZ") || u.data.starts_with(b"\x7fELF") || u.data.starts_with(b"#!");
+    let forbidden_bytes =
+        u.data.starts_with(b"MZ") || u.data.starts_with(b"\x7fELF") || u.data.starts_with(b"#!");
     if forbidden_ext || forbidden_type || forbidden_bytes {
         return Err(refuse("desk-error-attachment-type", &name));
     }
     Ok(())
 }
 
-pub(crate) async fn store(tx: &mut Tx, ticket: i64, message: Option<i64>, u: &Upload, now: Timestamp) -> Result<i64> {
+pub(crate) async fn store(
+    tx: &mut Tx,
+    ticket: i64,
+    message: Option<i64>,
+    u: &Upload,
+    now: Timestamp,
+) -> Result<i64> {
     check(u)?;
-    let ct = if u.content_type.trim().is_empty() { "application/octet-stream".to_string() } else { u.content_type.trim().to_string() };
+    let ct = if u.content_type.trim().is_empty() {
+        "application/octet-stream".to_string()
+    } else {
+        u.content_type.trim().to_string()
+    };
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO desk_attachments (ticket_id, message_id, file_name, content_type, size, data, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -136,17 +153,23 @@ pub async fn list(db: &Db, a: &TicketAccess) -> Result<Vec<AttachmentInfo>> {
     let rows: Vec<(i64, String, String, i64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
     Ok(rows
         .into_iter()
-        .map(|r| AttachmentInfo { id: r.0, file_name: r.1, content_type: r.2, size: r.3 })
+        .map(|r| AttachmentInfo {
+            id: r.0,
+            file_name: r.1,
+            content_type: r.2,
+            size: r.3,
+        })
         .collect())
 }
 
 /// The ticket an attachment belongs to, for the access check.
 pub async fn ticket_of(db: &Db, id: i64) -> Result<i64> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT ticket_id FROM desk_attachments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
-        .db()?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT ticket_id FROM desk_attachments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await
+            .db()?;
     row.map(|r| r.0).ok_or(Error::NotFound)
 }
 
@@ -170,7 +193,11 @@ mod tests {
     use super::*;
 
     fn up(name: &str, ct: &str, data: &[u8]) -> Upload {
-        Upload { file_name: name.into(), content_type: ct.into(), data: data.to_vec() }
+        Upload {
+            file_name: name.into(),
+            content_type: ct.into(),
+            data: data.to_vec(),
+        }
     }
 
     #[test]
@@ -180,7 +207,14 @@ mod tests {
         assert!(check(&up("facture.pdf.exe", "application/pdf", b"x")).is_err());
         assert!(check(&up("rapport.pdf", "application/pdf", b"MZ\x90\x00")).is_err());
         assert!(check(&up("a.txt", "text/html", b"<script>")).is_err());
-        assert!(check(&up("big.bin", "application/octet-stream", &vec![0; MAX_SIZE + 1])).is_err());
+        assert!(
+            check(&up(
+                "big.bin",
+                "application/octet-stream",
+                &vec![0; MAX_SIZE + 1]
+            ))
+            .is_err()
+        );
         assert_eq!(safe_name("../../etc/passwd"), "passwd");
         assert_eq!(safe_name("C:\\Users\\x\\.bashrc"), "bashrc");
     }

@@ -40,18 +40,24 @@ pub async fn compute(desk: &Desk, staff: &DeskStaff, days: i64) -> Result<Dashbo
     );
     sql.bind(from.0);
     staff.filter(&mut sql);
-    let rows: Vec<(String, i64, Option<i64>, i64, Option<i64>, i64)> = sql.query_as().fetch_all(desk.db.pool()).await.db()?;
+    let rows: Vec<(String, i64, Option<i64>, i64, Option<i64>, i64)> =
+        sql.query_as().fetch_all(desk.db.pool()).await.db()?;
     let mut per_day: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut d = from;
     while d <= now {
         per_day.insert(local_day(d, &tz), vec![0; Category::ALL.len()]);
         d = d.plus_secs(86_400);
     }
-    per_day.entry(local_day(now, &tz)).or_insert_with(|| vec![0; Category::ALL.len()]);
+    per_day
+        .entry(local_day(now, &tz))
+        .or_insert_with(|| vec![0; Category::ALL.len()]);
     let mut waits = Vec::new();
     let mut breaches = 0;
     for r in &rows {
-        let cat = Category::ALL.iter().position(|c| c.as_str() == r.0).unwrap_or(Category::ALL.len() - 1);
+        let cat = Category::ALL
+            .iter()
+            .position(|c| c.as_str() == r.0)
+            .unwrap_or(Category::ALL.len() - 1);
         if let Some(counts) = per_day.get_mut(&local_day(Timestamp(r.1), &tz)) {
             counts[cat] += 1;
         }
@@ -65,10 +71,16 @@ pub async fn compute(desk: &Desk, staff: &DeskStaff, days: i64) -> Result<Dashbo
         }
     }
     waits.sort_unstable();
-    let mut backlog_sql = SqlBuf::new("SELECT t.status, COUNT(*) FROM desk_tickets t WHERE t.merged_into IS NULL AND t.status IN ('new', 'in_progress', 'waiting')");
+    let mut backlog_sql = SqlBuf::new(
+        "SELECT t.status, COUNT(*) FROM desk_tickets t WHERE t.merged_into IS NULL AND t.status IN ('new', 'in_progress', 'waiting')",
+    );
     staff.filter(&mut backlog_sql);
     backlog_sql.push(" GROUP BY t.status");
-    let counts: Vec<(String, i64)> = backlog_sql.query_as().fetch_all(desk.db.pool()).await.db()?;
+    let counts: Vec<(String, i64)> = backlog_sql
+        .query_as()
+        .fetch_all(desk.db.pool())
+        .await
+        .db()?;
     let backlog = ["new", "in_progress", "waiting"]
         .into_iter()
         .map(|s| (s, counts.iter().find(|c| c.0 == s).map_or(0, |c| c.1)))
@@ -84,7 +96,8 @@ pub async fn compute(desk: &Desk, staff: &DeskStaff, days: i64) -> Result<Dashbo
         backlog,
         answered: waits.len() as i64,
         median_first_answer_minutes: waits.get(waits.len() / 2).copied(),
-        mean_first_answer_minutes: (!waits.is_empty()).then(|| waits.iter().sum::<i64>() / waits.len() as i64),
+        mean_first_answer_minutes: (!waits.is_empty())
+            .then(|| waits.iter().sum::<i64>() / waits.len() as i64),
         breaches,
         avoided,
     })

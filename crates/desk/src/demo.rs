@@ -41,7 +41,10 @@ fn principal(id: i64, grants: Vec<Grant>) -> Principal {
 
 /// The desk as it was at `t`.
 fn at(desk: &Desk, t: Timestamp) -> Desk {
-    Desk { clock: Arc::new(FakeClock::new(t)), ..desk.clone() }
+    Desk {
+        clock: Arc::new(FakeClock::new(t)),
+        ..desk.clone()
+    }
 }
 
 /// Loads the desk into a directory that holds the demo institute.
@@ -59,7 +62,13 @@ pub async fn load(desk: &Desk, directory: &DemoDirectory, seed: u64) -> Result<(
         .fetch_one(db.pool())
         .await
         .db()?;
-    let staff = principal(staff_id, vec![Grant { role: Role::ItStaff, scope: Scope::Delegation(relais_core::DelegationId(delegation)) }]);
+    let staff = principal(
+        staff_id,
+        vec![Grant {
+            role: Role::ItStaff,
+            scope: Scope::Delegation(relais_core::DelegationId(delegation)),
+        }],
+    );
     let agents: Vec<(i64,)> = sqlx::query_as(
         "SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id WHERE u.delegation_id = $1 ORDER BY p.id LIMIT 1500",
     )
@@ -73,18 +82,29 @@ pub async fn load(desk: &Desk, directory: &DemoDirectory, seed: u64) -> Result<(
 
     // The knowledge base, written before the lockdown and during it.
     let start = now.plus_secs(-42 * DAY);
-    let review = jiff::Timestamp::from_microsecond(now.plus_secs(120 * DAY).0).map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string()).unwrap_or_default();
+    let review = jiff::Timestamp::from_microsecond(now.plus_secs(120 * DAY).0)
+        .map(|t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date()
+                .to_string()
+        })
+        .unwrap_or_default();
     let mut articles = Vec::new();
     for (i, a) in demo_data::articles().into_iter().enumerate() {
         let written = at(desk, start.plus_secs(-14 * DAY + i as i64 * 3600));
-        let id = kb::create(&written, &staff, ArticleInput {
-            title: a.title,
-            body: a.body,
-            category: a.category.into(),
-            audience: a.audience.into(),
-            status: "published".into(),
-            review_on: Some(review.clone()),
-        }, None)
+        let id = kb::create(
+            &written,
+            &staff,
+            ArticleInput {
+                title: a.title,
+                body: a.body,
+                category: a.category.into(),
+                audience: a.audience.into(),
+                status: "published".into(),
+                review_on: Some(review.clone()),
+            },
+            None,
+        )
         .await?;
         articles.push(id);
     }
@@ -102,10 +122,20 @@ pub async fn load(desk: &Desk, directory: &DemoDirectory, seed: u64) -> Result<(
             let (agent,) = *agents.choose(&mut rng).unwrap_or(&agents[0]);
             let (subject, description, category) = demo_data::request(&mut rng);
             let p = principal(agent, Vec::new());
-            let nt = NewTicket { subject, description, category: Some(category.into()), urgency: Some(["low", "normal", "normal", "high"][rng.random_range(0..4)].into()), ..Default::default() };
+            let nt = NewTicket {
+                subject,
+                description,
+                category: Some(category.into()),
+                urgency: Some(["low", "normal", "normal", "high"][rng.random_range(0..4)].into()),
+                ..Default::default()
+            };
             let id = tickets::create(&at(desk, t), &p, nt, Vec::new(), Channel::Web).await?;
             // The team answers within minutes to two days (slower in the surge).
-            let delay = if day < 14 { rng.random_range(1800..2 * DAY) } else { rng.random_range(600..DAY / 2) };
+            let delay = if day < 14 {
+                rng.random_range(1800..2 * DAY)
+            } else {
+                rng.random_range(600..DAY / 2)
+            };
             let answered = t.plus_secs(delay);
             if answered < now {
                 thread::reply(&at(desk, answered), &staff, id, NewReply { body: "Bonjour, pouvez-vous redémarrer votre box et nous dire si le problème persiste ? Voir aussi la base de connaissances.".into(), internal: false }, Vec::new()).await?;
@@ -137,9 +167,19 @@ pub async fn load(desk: &Desk, directory: &DemoDirectory, seed: u64) -> Result<(
             email,
             phone: format!("01 23 45 {:02} {:02}", i, (i * 7) % 100),
             organisation,
-            about: ["Impossible de valider un certificat de décès", "Carte professionnelle non reconnue", "La session expire pendant la saisie", "Impression du volet administratif"][i % 4].into(),
+            about: [
+                "Impossible de valider un certificat de décès",
+                "Carte professionnelle non reconnue",
+                "La session expire pendant la saisie",
+                "Impression du volet administratif",
+            ][i % 4]
+                .into(),
             urgency: ["high", "normal", "low"][i % 3].into(),
-            callback_minutes: if i < 12 { ["30", "60", "120", "240"][i % 4].into() } else { String::new() },
+            callback_minutes: if i < 12 {
+                ["30", "60", "120", "240"][i % 4].into()
+            } else {
+                String::new()
+            },
             open_ticket: (i % 3 != 2).then(|| "1".into()),
             category: "national_app".into(),
             ..Default::default()
@@ -149,16 +189,44 @@ pub async fn load(desk: &Desk, directory: &DemoDirectory, seed: u64) -> Result<(
 
     // Remote sessions and visits on the latest requests.
     let tz = &desk.time_zone;
-    let local = |t: Timestamp| t.to_jiff().to_zoned_datetime(jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC)).datetime().strftime("%Y-%m-%dT%H:%M").to_string();
+    let local = |t: Timestamp| {
+        t.to_jiff()
+            .to_zoned_datetime(jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC))
+            .datetime()
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
     for (n, (id, t)) in recent.iter().take(12).enumerate() {
         let when = t.plus_secs(2 * 3600);
         if when >= now {
             continue;
         }
         if n % 3 == 2 {
-            interventions::add_visit(&at(desk, when), &staff, *id, NewVisit { site: "Site principal, bâtiment B".into(), visit_at: local(when), done: "Remplacement de l'alimentation du portable, remise en service.".into() }).await?;
+            interventions::add_visit(
+                &at(desk, when),
+                &staff,
+                *id,
+                NewVisit {
+                    site: "Site principal, bâtiment B".into(),
+                    visit_at: local(when),
+                    done: "Remplacement de l'alimentation du portable, remise en service.".into(),
+                },
+            )
+            .await?;
         } else {
-            interventions::add_remote(&at(desk, when), &staff, *id, NewRemoteSession { tool: "TeamViewer".into(), code: format!("{} {} {}", 100 + n, 200 + n * 3, 300 + n * 7), consent: Some("1".into()), started_at: local(when), ended_at: local(when.plus_secs(1200)) }).await?;
+            interventions::add_remote(
+                &at(desk, when),
+                &staff,
+                *id,
+                NewRemoteSession {
+                    tool: "TeamViewer".into(),
+                    code: format!("{} {} {}", 100 + n, 200 + n * 3, 300 + n * 7),
+                    consent: Some("1".into()),
+                    started_at: local(when),
+                    ended_at: local(when.plus_secs(1200)),
+                },
+            )
+            .await?;
         }
     }
 

@@ -48,15 +48,25 @@ pub async fn log_call(desk: &Desk, p: &Principal, c: NewCall) -> Result<(i64, Op
     let urgency = tickets::parse_urgency(Some(&c.urgency))?;
     let callback = match c.callback_minutes.trim() {
         "" => None,
-        m => Some(m.parse::<i64>().ok().filter(|m| (0..=60 * 24 * 30).contains(m)).ok_or_else(|| invalid("callback_minutes", "desk-error-callback"))?),
+        m => Some(
+            m.parse::<i64>()
+                .ok()
+                .filter(|m| (0..=60 * 24 * 30).contains(m))
+                .ok_or_else(|| invalid("callback_minutes", "desk-error-callback"))?,
+        ),
     };
     let person_email = c.person_email.trim();
     let now = desk.clock.now();
     let person = if person_email.is_empty() {
         None
     } else {
-        let email = relais_core::values::Email::parse(person_email).map_err(|_| invalid("person_email", "desk-error-unknown-person"))?;
-        Some(relais_directory::accounts::person_by_email(&desk.db, &email).await?.ok_or_else(|| invalid("person_email", "desk-error-unknown-person"))?)
+        let email = relais_core::values::Email::parse(person_email)
+            .map_err(|_| invalid("person_email", "desk-error-unknown-person"))?;
+        Some(
+            relais_directory::accounts::person_by_email(&desk.db, &email)
+                .await?
+                .ok_or_else(|| invalid("person_email", "desk-error-unknown-person"))?,
+        )
     };
     let external = if person.is_none() {
         let name = required(&c.name, "name", 200)?;
@@ -68,7 +78,12 @@ pub async fn log_call(desk: &Desk, p: &Principal, c: NewCall) -> Result<(i64, Op
         if email.is_none() && phone.is_empty() {
             return Err(invalid("phone", "desk-error-contact"));
         }
-        Some((name, email, phone, clean(&c.organisation, "organisation", 200)?))
+        Some((
+            name,
+            email,
+            phone,
+            clean(&c.organisation, "organisation", 200)?,
+        ))
     } else {
         None
     };
@@ -145,7 +160,19 @@ const CALLS: &str = "SELECT c.id, COALESCE(p.first_name || ' ' || p.last_name, x
     LEFT JOIN desk_external_requesters x ON x.id = c.requester_external_id
     LEFT JOIN people a ON a.id = c.agent_id";
 
-type Row = (i64, String, String, String, String, String, i64, String, Option<i64>, Option<i64>, Option<i64>);
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
 
 fn call(r: Row) -> Call {
     Call {
@@ -166,7 +193,8 @@ fn call(r: Row) -> Call {
 /// The latest calls.
 pub async fn recent(desk: &Desk, _staff: &DeskStaff, limit: i64) -> Result<Vec<Call>> {
     let mut sql = SqlBuf::new(CALLS);
-    sql.push(" ORDER BY c.at DESC, c.id DESC LIMIT ").bind(limit);
+    sql.push(" ORDER BY c.at DESC, c.id DESC LIMIT ")
+        .bind(limit);
     let rows: Vec<Row> = sql.query_as().fetch_all(desk.db.pool()).await.db()?;
     Ok(rows.into_iter().map(call).collect())
 }
@@ -198,4 +226,3 @@ pub async fn callback_done(desk: &Desk, p: &Principal, id: i64) -> Result<()> {
     .await;
     relais_db::finish(tx, result).await
 }
-

@@ -3,8 +3,8 @@
 //! recorded on a ticket and gathered in the desk's week view.
 
 use relais_core::{Principal, Result, Timestamp};
-use relais_db::audit::{self, Actor};
 use relais_db::DbResultExt;
+use relais_db::audit::{self, Actor};
 use serde::Deserialize;
 
 use crate::access::DeskStaff;
@@ -12,8 +12,13 @@ use crate::{Desk, invalid, required, thread};
 
 /// A date and time typed in a form (`YYYY-MM-DDTHH:MM`, local time).
 pub fn parse_local(field: &'static str, s: &str, tz: &str) -> Result<Timestamp> {
-    let dt: jiff::civil::DateTime = s.trim().parse().map_err(|_| invalid(field, "desk-error-date"))?;
-    let z = dt.in_tz(tz).map_err(|_| invalid(field, "desk-error-date"))?;
+    let dt: jiff::civil::DateTime = s
+        .trim()
+        .parse()
+        .map_err(|_| invalid(field, "desk-error-date"))?;
+    let z = dt
+        .in_tz(tz)
+        .map_err(|_| invalid(field, "desk-error-date"))?;
     Ok(Timestamp::from_jiff(z.timestamp()))
 }
 
@@ -29,7 +34,12 @@ pub struct NewRemoteSession {
     pub ended_at: String,
 }
 
-pub async fn add_remote(desk: &Desk, p: &Principal, ticket: i64, r: NewRemoteSession) -> Result<i64> {
+pub async fn add_remote(
+    desk: &Desk,
+    p: &Principal,
+    ticket: i64,
+    r: NewRemoteSession,
+) -> Result<i64> {
     thread::access_for(desk, p, ticket).await?.require_staff()?;
     let tool = required(&r.tool, "tool", 100)?;
     let code = required(&r.code, "code", 100)?;
@@ -110,30 +120,71 @@ type Row = (i64, i64, String, String, i64, Option<i64>, String);
 
 fn rows(r: Vec<Row>) -> Vec<Intervention> {
     r.into_iter()
-        .map(|r| Intervention { ticket: r.0, remote: r.1 == 1, what: r.2, detail: r.3, at: Timestamp(r.4), until: r.5.map(Timestamp), technician: r.6 })
+        .map(|r| Intervention {
+            ticket: r.0,
+            remote: r.1 == 1,
+            what: r.2,
+            detail: r.3,
+            at: Timestamp(r.4),
+            until: r.5.map(Timestamp),
+            technician: r.6,
+        })
         .collect()
 }
 
 pub async fn for_ticket(desk: &Desk, ticket: i64) -> Result<Vec<Intervention>> {
-    let sql = UNION.replace("WHERE_R", "r.ticket_id = $1").replace("WHERE_V", "v.ticket_id = $2") + " ORDER BY 5";
-    let r: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ticket).bind(ticket).fetch_all(desk.db.pool()).await.db()?;
+    let sql = UNION
+        .replace("WHERE_R", "r.ticket_id = $1")
+        .replace("WHERE_V", "v.ticket_id = $2")
+        + " ORDER BY 5";
+    let r: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(ticket)
+        .bind(ticket)
+        .fetch_all(desk.db.pool())
+        .await
+        .db()?;
     Ok(rows(r))
 }
 
 /// Interventions between two instants, on tickets in the staff member's scope.
-pub async fn between(desk: &Desk, staff: &DeskStaff, from: Timestamp, to: Timestamp) -> Result<Vec<Intervention>> {
+pub async fn between(
+    desk: &Desk,
+    staff: &DeskStaff,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<Intervention>> {
     let scoped = |alias: &str| {
         if staff.everywhere() {
             String::new()
         } else {
             let ds: Vec<String> = staff.delegations().iter().map(|d| d.to_string()).collect();
-            format!(" AND {alias}.ticket_id IN (SELECT id FROM desk_tickets WHERE delegation_id IS NULL OR delegation_id IN ({}))", if ds.is_empty() { "NULL".into() } else { ds.join(", ") })
+            format!(
+                " AND {alias}.ticket_id IN (SELECT id FROM desk_tickets WHERE delegation_id IS NULL OR delegation_id IN ({}))",
+                if ds.is_empty() {
+                    "NULL".into()
+                } else {
+                    ds.join(", ")
+                }
+            )
         }
     };
     let sql = UNION
-        .replace("WHERE_R", &format!("r.started_at >= $1 AND r.started_at < $2{}", scoped("r")))
-        .replace("WHERE_V", &format!("v.visit_at >= $3 AND v.visit_at < $4{}", scoped("v")))
+        .replace(
+            "WHERE_R",
+            &format!("r.started_at >= $1 AND r.started_at < $2{}", scoped("r")),
+        )
+        .replace(
+            "WHERE_V",
+            &format!("v.visit_at >= $3 AND v.visit_at < $4{}", scoped("v")),
+        )
         + " ORDER BY 5";
-    let r: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from.0).bind(to.0).bind(from.0).bind(to.0).fetch_all(desk.db.pool()).await.db()?;
+    let r: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(from.0)
+        .bind(to.0)
+        .bind(from.0)
+        .bind(to.0)
+        .fetch_all(desk.db.pool())
+        .await
+        .db()?;
     Ok(rows(r))
 }

@@ -20,10 +20,16 @@ use crate::{Desk, clean, invalid, required, thread};
 /// Markdown to HTML that cannot run anything: raw HTML and scripts are
 /// stripped by ammonia, links get `rel="noopener noreferrer"`.
 pub fn render_markdown(md: &str) -> String {
-    let parser = pulldown_cmark::Parser::new_ext(md, pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let parser = pulldown_cmark::Parser::new_ext(
+        md,
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+    );
     let mut html = String::with_capacity(md.len() * 2);
     pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::Builder::default().url_schemes(["http", "https", "mailto"].into()).clean(&html).to_string()
+    ammonia::Builder::default()
+        .url_schemes(["http", "https", "mailto"].into())
+        .clean(&html)
+        .to_string()
 }
 
 /// The plain text of an article, for snippets.
@@ -32,7 +38,9 @@ pub fn plain_text(md: &str) -> String {
     for ev in pulldown_cmark::Parser::new(md) {
         match ev {
             pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(&t),
-            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak | pulldown_cmark::Event::End(_) => out.push(' '),
+            pulldown_cmark::Event::SoftBreak
+            | pulldown_cmark::Event::HardBreak
+            | pulldown_cmark::Event::End(_) => out.push(' '),
             _ => {}
         }
     }
@@ -78,8 +86,13 @@ pub fn audiences(p: Option<&Principal>) -> Vec<&'static str> {
 }
 
 fn parse_day(s: &str, tz: &str) -> Result<Timestamp> {
-    let d: jiff::civil::Date = s.trim().parse().map_err(|_| invalid("review_on", "desk-error-date"))?;
-    let z = d.in_tz(tz).map_err(|_| invalid("review_on", "desk-error-date"))?;
+    let d: jiff::civil::Date = s
+        .trim()
+        .parse()
+        .map_err(|_| invalid("review_on", "desk-error-date"))?;
+    let z = d
+        .in_tz(tz)
+        .map_err(|_| invalid("review_on", "desk-error-date"))?;
     Ok(Timestamp::from_jiff(z.timestamp()))
 }
 
@@ -101,28 +114,54 @@ fn check(a: &ArticleInput, tz: &str) -> Result<Checked> {
     Ok(Checked {
         title: required(&a.title, "title", 200)?,
         body: required(&a.body, "body", 100_000)?,
-        category: Category::parse(&a.category).ok_or_else(|| invalid("category", "desk-error-category"))?,
-        audience: ArticleAudience::parse(&a.audience).ok_or_else(|| invalid("audience", "desk-error-audience"))?,
-        status: if a.status.trim().is_empty() { ArticleStatus::Draft } else { ArticleStatus::parse(&a.status).ok_or_else(|| invalid("status", "desk-error-article-status"))? },
-        review: a.review_on.as_deref().filter(|s| !s.trim().is_empty()).map(|s| parse_day(s, tz)).transpose()?,
+        category: Category::parse(&a.category)
+            .ok_or_else(|| invalid("category", "desk-error-category"))?,
+        audience: ArticleAudience::parse(&a.audience)
+            .ok_or_else(|| invalid("audience", "desk-error-audience"))?,
+        status: if a.status.trim().is_empty() {
+            ArticleStatus::Draft
+        } else {
+            ArticleStatus::parse(&a.status)
+                .ok_or_else(|| invalid("status", "desk-error-article-status"))?
+        },
+        review: a
+            .review_on
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| parse_day(s, tz))
+            .transpose()?,
     })
 }
 
 /// Rewrites the index rows of one article (none unless published).
 async fn reindex(tx: &mut Tx, id: i64, c: &Checked) -> Result<i64> {
-    sqlx::query("DELETE FROM desk_article_terms WHERE article_id = $1").bind(id).execute(&mut **tx).await.db()?;
+    sqlx::query("DELETE FROM desk_article_terms WHERE article_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .db()?;
     let (weights, length) = search::weights(&c.title, &plain_text(&c.body));
     if c.status == ArticleStatus::Published {
         let mut terms: Vec<(&String, &i64)> = weights.iter().collect();
         terms.sort();
         for chunk in terms.chunks(100) {
-            let mut sql = SqlBuf::new("INSERT INTO desk_article_terms (term, article_id, weight, prefix) VALUES ");
+            let mut sql = SqlBuf::new(
+                "INSERT INTO desk_article_terms (term, article_id, weight, prefix) VALUES ",
+            );
             for (i, (t, w)) in chunk.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
                 let prefix: String = t.chars().take(3).collect();
-                sql.push("(").bind(t.as_str()).push(", ").bind(id).push(", ").bind(**w).push(", ").bind(prefix).push(")");
+                sql.push("(")
+                    .bind(t.as_str())
+                    .push(", ")
+                    .bind(id)
+                    .push(", ")
+                    .bind(**w)
+                    .push(", ")
+                    .bind(prefix)
+                    .push(")");
             }
             sql.query().execute(&mut **tx).await.db()?;
         }
@@ -131,7 +170,12 @@ async fn reindex(tx: &mut Tx, id: i64, c: &Checked) -> Result<i64> {
 }
 
 /// Writes a new article (IT staff); `source_ticket` when drafted from a ticket.
-pub async fn create(desk: &Desk, p: &Principal, a: ArticleInput, source_ticket: Option<i64>) -> Result<i64> {
+pub async fn create(
+    desk: &Desk,
+    p: &Principal,
+    a: ArticleInput,
+    source_ticket: Option<i64>,
+) -> Result<i64> {
     DeskStaff::for_principal(p)?;
     let c = check(&a, &desk.time_zone)?;
     let now = desk.clock.now();
@@ -176,7 +220,18 @@ pub async fn update(desk: &Desk, p: &Principal, id: i64, a: ArticleInput) -> Res
     relais_db::finish(tx, result).await
 }
 
-type Row = (i64, String, String, String, String, String, Option<i64>, i64, Option<i64>, i64);
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    i64,
+);
 
 /// An article its reader may see (drafts for IT staff only).
 pub async fn get(desk: &Desk, p: Option<&Principal>, id: i64) -> Result<Article> {
@@ -224,7 +279,10 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
     let mut terms = search::query_terms(q, 8);
     let typing = q.chars().last().is_some_and(char::is_alphanumeric);
     let prefix = if typing {
-        relais_core::text::fold(q).split(|c: char| !c.is_alphanumeric()).rfind(|w| !w.is_empty()).map(str::to_string)
+        relais_core::text::fold(q)
+            .split(|c: char| !c.is_alphanumeric())
+            .rfind(|w| !w.is_empty())
+            .map(str::to_string)
     } else {
         None
     };
@@ -237,7 +295,9 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
         "SELECT x.term, x.article_id, x.weight, a.length FROM desk_article_terms x JOIN desk_articles a ON a.id = x.article_id
          WHERE a.audience IN ",
     );
-    sql.bind_list(allowed.iter().copied()).push(" AND (x.term IN ").bind_list(terms.iter().map(String::as_str));
+    sql.bind_list(allowed.iter().copied())
+        .push(" AND (x.term IN ")
+        .bind_list(terms.iter().map(String::as_str));
     if let Some(pre) = &prefix {
         // Equality on the indexed three-letter prefix, then LIKE within it:
         // the same rows on both backends, whatever their collation.
@@ -254,7 +314,15 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
         .into_iter()
         .filter(|r| terms.contains(&r.0) || prefix.as_deref().is_some_and(|p| r.0.starts_with(p)))
         .collect();
-    let mut postings: Vec<Posting> = rows.into_iter().map(|r| Posting { term: r.0, article: r.1, weight: r.2, length: r.3 }).collect();
+    let mut postings: Vec<Posting> = rows
+        .into_iter()
+        .map(|r| Posting {
+            term: r.0,
+            article: r.1,
+            weight: r.2,
+            length: r.3,
+        })
+        .collect();
     if let Some(pre) = &prefix {
         // Terms completing the prefix count as one term of the query.
         for po in postings.iter_mut() {
@@ -266,13 +334,21 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
         let mut keep = vec![true; postings.len()];
         for (i, po) in postings.iter().enumerate() {
             if let Some(&j) = best.get(&(po.term.clone(), po.article)) {
-                if postings[j].weight >= po.weight { keep[i] = false } else { keep[j] = false; best.insert((po.term.clone(), po.article), i); }
+                if postings[j].weight >= po.weight {
+                    keep[i] = false
+                } else {
+                    keep[j] = false;
+                    best.insert((po.term.clone(), po.article), i);
+                }
             } else {
                 best.insert((po.term.clone(), po.article), i);
             }
         }
         let mut i = 0;
-        postings.retain(|_| { i += 1; keep[i - 1] });
+        postings.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
         terms.retain(|t| t != pre);
     }
     let (n, avg): (i64, f64) = stats(db, &allowed).await?;
@@ -283,7 +359,8 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
     }
     let mut sql = SqlBuf::new("SELECT id, title, body, category FROM desk_articles WHERE id IN ");
     sql.bind_list(top.iter().map(|t| t.0));
-    let docs: Vec<(i64, String, String, String)> = sql.query_as().fetch_all(db.pool()).await.db()?;
+    let docs: Vec<(i64, String, String, String)> =
+        sql.query_as().fetch_all(db.pool()).await.db()?;
     Ok(top
         .into_iter()
         .filter_map(|(id, score)| {
@@ -292,7 +369,11 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
             Some(Hit {
                 id,
                 title_html: search::highlight(&d.1, &terms, prefix.as_deref()),
-                snippet_html: search::highlight(&search::snippet(&text, &terms, 30), &terms, prefix.as_deref()),
+                snippet_html: search::highlight(
+                    &search::snippet(&text, &terms, 30),
+                    &terms,
+                    prefix.as_deref(),
+                ),
                 title: d.1.clone(),
                 category: Category::parse(&d.3).unwrap_or(Category::Other),
                 score: (score * 1000.0).round() / 1000.0,
@@ -303,16 +384,25 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
 
 /// Published articles readable by these audiences, and their mean length.
 async fn stats(db: &Db, allowed: &[&'static str]) -> Result<(i64, f64)> {
-    let mut sql = SqlBuf::new("SELECT COUNT(*), COALESCE(SUM(length), 0) FROM desk_articles WHERE status = 'published' AND audience IN ");
+    let mut sql = SqlBuf::new(
+        "SELECT COUNT(*), COALESCE(SUM(length), 0) FROM desk_articles WHERE status = 'published' AND audience IN ",
+    );
     sql.bind_list(allowed.iter().copied());
     let (n, total): (i64, i64) = sql.query_as().fetch_one(db.pool()).await.db()?;
     Ok((n, if n > 0 { total as f64 / n as f64 } else { 1.0 }))
 }
 
 /// Articles for the editor's list (IT staff: drafts too), newest first.
-pub async fn list(desk: &Desk, p: Option<&Principal>, category: Option<Category>, limit: i64) -> Result<Vec<Article>> {
+pub async fn list(
+    desk: &Desk,
+    p: Option<&Principal>,
+    category: Option<Category>,
+    limit: i64,
+) -> Result<Vec<Article>> {
     let staff = p.is_some_and(DeskStaff::is_staff);
-    let mut sql = SqlBuf::new("SELECT id, title, body, category, audience, status, review_at, helpful, source_ticket_id, updated_at FROM desk_articles WHERE audience IN ");
+    let mut sql = SqlBuf::new(
+        "SELECT id, title, body, category, audience, status, review_at, helpful, source_ticket_id, updated_at FROM desk_articles WHERE audience IN ",
+    );
     sql.bind_list(audiences(p));
     if !staff {
         sql.push(" AND status = 'published'");
@@ -320,7 +410,8 @@ pub async fn list(desk: &Desk, p: Option<&Principal>, category: Option<Category>
     if let Some(c) = category {
         sql.push(" AND category = ").bind(c.as_str());
     }
-    sql.push(" ORDER BY updated_at DESC, id DESC LIMIT ").bind(limit);
+    sql.push(" ORDER BY updated_at DESC, id DESC LIMIT ")
+        .bind(limit);
     let rows: Vec<Row> = sql.query_as().fetch_all(desk.db.pool()).await.db()?;
     Ok(rows
         .into_iter()
@@ -346,8 +437,17 @@ pub async fn helpful(desk: &Desk, p: Option<&Principal>, id: i64) -> Result<()> 
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
         sqlx::query("INSERT INTO desk_avoided (article_id, person_id, at) VALUES ($1, $2, $3)")
-            .bind(id).bind(p.map(|p| p.person_id.0)).bind(now.0).execute(&mut *tx).await.db()?;
-        sqlx::query("UPDATE desk_articles SET helpful = helpful + 1 WHERE id = $1").bind(id).execute(&mut *tx).await.db()?;
+            .bind(id)
+            .bind(p.map(|p| p.person_id.0))
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        sqlx::query("UPDATE desk_articles SET helpful = helpful + 1 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .db()?;
         Ok(())
     }
     .await;
@@ -369,7 +469,11 @@ pub async fn draft_from_ticket(desk: &Desk, p: &Principal, ticket: i64) -> Resul
         .filter(|m| m.kind == crate::model::MessageKind::Public && !m.held)
         .map(|m| m.body.clone())
         .collect();
-    let body = format!("## Question\n\n{}\n\n## Réponse\n\n{}\n", t.description, answers.join("\n\n"));
+    let body = format!(
+        "## Question\n\n{}\n\n## Réponse\n\n{}\n",
+        t.description,
+        answers.join("\n\n")
+    );
     let input = ArticleInput {
         title: clean(&t.subject, "title", 200)?,
         body,

@@ -38,7 +38,18 @@ pub struct KnownIssue {
     pub tickets: i64,
 }
 
-type Row = (i64, String, String, Option<String>, String, String, i64, Option<i64>, Option<String>, i64);
+type Row = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    i64,
+);
 
 const SELECT: &str = "SELECT k.id, k.title, k.body, k.category, k.keywords, k.status, k.created_at, k.resolved_at, k.resolution,
     (SELECT COUNT(*) FROM desk_tickets t WHERE t.known_issue_id = k.id) FROM desk_known_issues k";
@@ -59,18 +70,22 @@ fn from_row(r: Row) -> KnownIssue {
 }
 
 pub async fn active(db: &Db) -> Result<Vec<KnownIssue>> {
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE k.status = 'active' ORDER BY k.created_at DESC, k.id DESC")))
-        .fetch_all(db.pool())
-        .await
-        .db()?;
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE k.status = 'active' ORDER BY k.created_at DESC, k.id DESC"
+    )))
+    .fetch_all(db.pool())
+    .await
+    .db()?;
     Ok(rows.into_iter().map(from_row).collect())
 }
 
 pub async fn all(db: &Db) -> Result<Vec<KnownIssue>> {
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY k.status, k.created_at DESC, k.id DESC LIMIT 200")))
-        .fetch_all(db.pool())
-        .await
-        .db()?;
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} ORDER BY k.status, k.created_at DESC, k.id DESC LIMIT 200"
+    )))
+    .fetch_all(db.pool())
+    .await
+    .db()?;
     Ok(rows.into_iter().map(from_row).collect())
 }
 
@@ -94,11 +109,19 @@ pub fn matches(keywords: &str, text: &str) -> bool {
 
 /// Active issues that a text being typed matches.
 pub async fn matching_text(db: &Db, text: &str) -> Result<Vec<KnownIssue>> {
-    Ok(active(db).await?.into_iter().filter(|k| matches(&k.keywords, text)).collect())
+    Ok(active(db)
+        .await?
+        .into_iter()
+        .filter(|k| matches(&k.keywords, text))
+        .collect())
 }
 
 /// The newest active issue a new ticket matches: (id, title).
-pub(crate) async fn matching(tx: &mut Tx, category: Category, text: &str) -> Result<Option<(i64, String)>> {
+pub(crate) async fn matching(
+    tx: &mut Tx,
+    category: Category,
+    text: &str,
+) -> Result<Option<(i64, String)>> {
     let rows: Vec<(i64, String, Option<String>, String)> = sqlx::query_as(
         "SELECT id, title, category, keywords FROM desk_known_issues WHERE status = 'active' ORDER BY created_at DESC, id DESC",
     )
@@ -119,9 +142,16 @@ pub async fn publish(desk: &Desk, p: &Principal, k: NewKnownIssue) -> Result<i64
     if keywords.split(',').all(|p| search::terms(p).is_empty()) {
         return Err(invalid("keywords", "desk-error-keywords"));
     }
-    let category = match k.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let category = match k
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         None => None,
-        Some(c) => Some(Category::parse(c).ok_or_else(|| invalid("category", "desk-error-category"))?),
+        Some(c) => {
+            Some(Category::parse(c).ok_or_else(|| invalid("category", "desk-error-category"))?)
+        }
     };
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;
@@ -149,15 +179,32 @@ pub async fn publish(desk: &Desk, p: &Principal, k: NewKnownIssue) -> Result<i64
 /// Attaches a ticket to an issue by hand (IT staff).
 pub async fn attach(desk: &Desk, p: &Principal, ticket: i64, issue: i64) -> Result<()> {
     thread::access_for(desk, p, ticket).await?.require_staff()?;
-    let k = get(&desk.db, issue).await.map_err(|_| invalid("known_issue_id", "desk-error-known-issue"))?;
+    let k = get(&desk.db, issue)
+        .await
+        .map_err(|_| invalid("known_issue_id", "desk-error-known-issue"))?;
     if k.status != KnownIssueStatus::Active {
         return Err(invalid("known_issue_id", "desk-error-known-issue"));
     }
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
-        sqlx::query("UPDATE desk_tickets SET known_issue_id = $1, updated_at = $2 WHERE id = $3").bind(issue).bind(now.0).bind(ticket).execute(&mut *tx).await.db()?;
-        audit::record(&mut tx, now, Actor::of(p), "desk.known_issue.attach", &format!("ticket:{ticket}"), serde_json::json!({ "known_issue": issue })).await.db()?;
+        sqlx::query("UPDATE desk_tickets SET known_issue_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(issue)
+            .bind(now.0)
+            .bind(ticket)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        audit::record(
+            &mut tx,
+            now,
+            Actor::of(p),
+            "desk.known_issue.attach",
+            &format!("ticket:{ticket}"),
+            serde_json::json!({ "known_issue": issue }),
+        )
+        .await
+        .db()?;
         Ok(())
     }
     .await;
@@ -205,8 +252,14 @@ pub async fn resolve(desk: &Desk, p: &Principal, issue: i64, answer: &str) -> Re
 mod tests {
     #[test]
     fn a_ticket_matches_every_word_of_one_phrase() {
-        assert!(super::matches("box, coupure internet", "Ma box ne marche plus"));
-        assert!(super::matches("coupure internet", "Coupure de l'Internet ce matin"));
+        assert!(super::matches(
+            "box, coupure internet",
+            "Ma box ne marche plus"
+        ));
+        assert!(super::matches(
+            "coupure internet",
+            "Coupure de l'Internet ce matin"
+        ));
         assert!(!super::matches("coupure internet", "internet lent"));
         assert!(!super::matches("vpn", "Ma box ne marche plus"));
     }

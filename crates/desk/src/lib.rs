@@ -70,7 +70,9 @@ pub(crate) fn clean(s: &str, field: &'static str, max: usize) -> Result<String> 
     if s.chars().count() > max {
         return Err(invalid(field, "desk-error-too-long"));
     }
-    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return Err(invalid(field, "desk-error-control-characters"));
     }
     Ok(s.replace("\r\n", "\n"))
@@ -82,4 +84,31 @@ pub(crate) fn required(s: &str, field: &'static str, max: usize) -> Result<Strin
         return Err(invalid(field, "error-required"));
     }
     Ok(s)
+}
+
+/// The known issues in progress, as banners for the home page.
+pub struct KnownIssueBanners;
+
+#[async_trait::async_trait]
+impl relais_web::banners::BannerSource for KnownIssueBanners {
+    async fn banners(
+        &self,
+        db: &relais_db::Db,
+        _lang: relais_core::Lang,
+    ) -> Vec<relais_web::banners::Banner> {
+        match known_issues::active(db).await {
+            Ok(list) => list
+                .into_iter()
+                .map(|k| relais_web::banners::Banner {
+                    title: k.title,
+                    text: k.body,
+                    href: "/desk".into(),
+                })
+                .collect(),
+            Err(e) => {
+                tracing::error!(error = %e, "known issues for the home page");
+                Vec::new()
+            }
+        }
+    }
 }

@@ -19,10 +19,23 @@ pub fn subject_line(id: i64, subject: &str) -> String {
     format!("[#{id}] {subject}")
 }
 
-pub(crate) async fn may_acknowledge(tx: &mut Tx, email: Option<&str>, now: Timestamp) -> Result<bool> {
+pub(crate) async fn may_acknowledge(
+    tx: &mut Tx,
+    email: Option<&str>,
+    now: Timestamp,
+) -> Result<bool> {
     match email {
         None => Ok(false),
-        Some(e) => public::hit(tx, &format!("ack:{}", e.to_lowercase()), 3600, ACKS_PER_HOUR, now).await,
+        Some(e) => {
+            public::hit(
+                tx,
+                &format!("ack:{}", e.to_lowercase()),
+                3600,
+                ACKS_PER_HOUR,
+                now,
+            )
+            .await
+        }
     }
 }
 
@@ -51,9 +64,23 @@ async fn recipient(tx: &mut Tx, ticket: i64) -> Result<Option<Recipient>> {
             lang: r.2.as_deref().and_then(Lang::parse).unwrap_or_default(),
             external: false,
         }),
-        (None, Some(email)) => Some(Recipient { email, name: r.4.unwrap_or_default(), lang: Lang::Fr, external: r.5.is_some() }),
+        (None, Some(email)) => Some(Recipient {
+            email,
+            name: r.4.unwrap_or_default(),
+            lang: Lang::Fr,
+            external: r.5.is_some(),
+        }),
         _ => None,
     }))
+}
+
+/// One mail about a ticket: what it is about (for its Message-ID), which
+/// texts (`desk-mail-{key}-…`), the ticket's subject and extra arguments.
+struct Notice<'a> {
+    about: String,
+    key: &'a str,
+    subject: &'a str,
+    extra: Vec<(&'static str, String)>,
 }
 
 async fn send(
@@ -61,12 +88,16 @@ async fn send(
     desk: &Desk,
     ticket: i64,
     to: &Recipient,
-    about: &str,
-    key: &str,
-    subject: &str,
-    extra: &[(&'static str, String)],
+    n: Notice<'_>,
     now: Timestamp,
 ) -> Result<()> {
+    let Notice {
+        about,
+        key,
+        subject,
+        extra,
+    } = n;
+    let about = about.as_str();
     let t = T(to.lang);
     let link = if to.external {
         let token = public::issue_link(tx, ticket, now).await?;
@@ -80,7 +111,7 @@ async fn send(
         ("subject", subject.to_string()),
         ("link", link),
     ];
-    args.extend_from_slice(extra);
+    args.extend(extra);
     let message_id = relais_mail::message_id(about, &desk.mail_domain);
     let mail = OutgoingMail {
         to: to.email.clone(),
@@ -112,22 +143,105 @@ pub(crate) async fn acknowledge(
     known_issue: Option<&str>,
     now: Timestamp,
 ) -> Result<()> {
-    let Some(to) = recipient(tx, ticket).await? else { return Ok(()) };
+    let Some(to) = recipient(tx, ticket).await? else {
+        return Ok(());
+    };
     let extra = [("known_issue", known_issue.unwrap_or("").to_string())];
-    send(tx, desk, ticket, &to, &format!("desk-ack:{ticket}"), "ack", subject, &extra, now).await
+    send(
+        tx,
+        desk,
+        ticket,
+        &to,
+        Notice {
+            about: format!("desk-ack:{ticket}"),
+            key: "ack",
+            subject,
+            extra: extra.to_vec(),
+        },
+        now,
+    )
+    .await
 }
 
-pub(crate) async fn reply(tx: &mut Tx, desk: &Desk, ticket: i64, message: i64, subject: &str, body: &str, now: Timestamp) -> Result<()> {
-    let Some(to) = recipient(tx, ticket).await? else { return Ok(()) };
-    send(tx, desk, ticket, &to, &format!("desk-reply:{message}"), "reply", subject, &[("body", body.to_string())], now).await
+pub(crate) async fn reply(
+    tx: &mut Tx,
+    desk: &Desk,
+    ticket: i64,
+    message: i64,
+    subject: &str,
+    body: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let Some(to) = recipient(tx, ticket).await? else {
+        return Ok(());
+    };
+    send(
+        tx,
+        desk,
+        ticket,
+        &to,
+        Notice {
+            about: format!("desk-reply:{message}"),
+            key: "reply",
+            subject,
+            extra: [("body", body.to_string())].to_vec(),
+        },
+        now,
+    )
+    .await
 }
 
-pub(crate) async fn merged(tx: &mut Tx, desk: &Desk, duplicate: i64, into: i64, subject: &str, now: Timestamp) -> Result<()> {
-    let Some(to) = recipient(tx, duplicate).await? else { return Ok(()) };
-    send(tx, desk, duplicate, &to, &format!("desk-merged:{duplicate}:{into}"), "merged", subject, &[("into", format!("#{into}"))], now).await
+pub(crate) async fn merged(
+    tx: &mut Tx,
+    desk: &Desk,
+    duplicate: i64,
+    into: i64,
+    subject: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let Some(to) = recipient(tx, duplicate).await? else {
+        return Ok(());
+    };
+    send(
+        tx,
+        desk,
+        duplicate,
+        &to,
+        Notice {
+            about: format!("desk-merged:{duplicate}:{into}"),
+            key: "merged",
+            subject,
+            extra: [("into", format!("#{into}"))].to_vec(),
+        },
+        now,
+    )
+    .await
 }
 
-pub(crate) async fn known_issue_resolved(tx: &mut Tx, desk: &Desk, ticket: i64, issue: i64, subject: &str, answer: &str, now: Timestamp) -> Result<()> {
-    let Some(to) = recipient(tx, ticket).await? else { return Ok(()) };
-    send(tx, desk, ticket, &to, &format!("desk-known-issue:{issue}:{ticket}"), "known-issue", subject, &[("body", answer.to_string())], now).await
+pub(crate) async fn known_issue_resolved(
+    tx: &mut Tx,
+    desk: &Desk,
+    ticket: i64,
+    issue: i64,
+    subject: &str,
+    answer: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let Some(to) = recipient(tx, ticket).await? else {
+        return Ok(());
+    };
+    send(
+        tx,
+        desk,
+        ticket,
+        &to,
+        Notice {
+            about: format!("desk-known-issue:{issue}:{ticket}"),
+            key: "known-issue",
+            subject,
+            extra: [("body", answer.to_string())].to_vec(),
+        },
+        now,
+    )
+    .await
 }

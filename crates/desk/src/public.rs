@@ -51,7 +51,13 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
 }
 
 /// Counts one hit on `key` in a fixed window; false once `max` is passed.
-pub async fn hit(tx: &mut Tx, key: &str, window_secs: i64, max: i64, now: Timestamp) -> Result<bool> {
+pub async fn hit(
+    tx: &mut Tx,
+    key: &str,
+    window_secs: i64,
+    max: i64,
+    now: Timestamp,
+) -> Result<bool> {
     let window_start = now.0 - now.0.rem_euclid(window_secs * 1_000_000);
     let (hits,): (i64,) = sqlx::query_as(
         "INSERT INTO desk_rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
@@ -75,10 +81,11 @@ async fn secret(desk: &Desk) -> Result<Vec<u8>> {
         .execute(desk.db.pool())
         .await
         .db()?;
-    let (s,): (String,) = sqlx::query_as("SELECT value FROM desk_settings WHERE key = 'form_secret'")
-        .fetch_one(desk.db.pool())
-        .await
-        .db()?;
+    let (s,): (String,) =
+        sqlx::query_as("SELECT value FROM desk_settings WHERE key = 'form_secret'")
+            .fetch_one(desk.db.pool())
+            .await
+            .db()?;
     Ok(s.into_bytes())
 }
 
@@ -98,7 +105,11 @@ pub async fn challenge(desk: &Desk) -> Result<Challenge> {
     let b = 2 + rand::random::<u32>() % 8;
     let body = format!("v1.{now}.{nonce}.{a}.{b}");
     let mac = hex::encode(hmac_sha256(&key, body.as_bytes()));
-    Ok(Challenge { token: format!("{body}.{mac}"), a, b })
+    Ok(Challenge {
+        token: format!("{body}.{mac}"),
+        a,
+        b,
+    })
 }
 
 /// Number of leading zero bits of SHA-256(`token` ":" `counter`).
@@ -118,7 +129,10 @@ pub fn pow_bits(token: &str, counter: &str) -> u32 {
 
 /// Finds a counter that solves `token` (what the browser's script does).
 pub fn solve(token: &str) -> String {
-    (0u64..).map(|c| c.to_string()).find(|c| pow_bits(token, c) >= POW_BITS).unwrap_or_default()
+    (0u64..)
+        .map(|c| c.to_string())
+        .find(|c| pow_bits(token, c) >= POW_BITS)
+        .unwrap_or_default()
 }
 
 fn bad_challenge() -> Error {
@@ -126,25 +140,39 @@ fn bad_challenge() -> Error {
 }
 
 /// Checks a challenge and its proof (a counter) or its answer, and spends it.
-async fn spend_challenge(tx: &mut Tx, key: &[u8], token: &str, counter: Option<&str>, answer: Option<&str>, now: Timestamp) -> Result<()> {
+async fn spend_challenge(
+    tx: &mut Tx,
+    key: &[u8],
+    token: &str,
+    counter: Option<&str>,
+    answer: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
     let (body, mac) = token.rsplit_once('.').ok_or_else(bad_challenge)?;
     let expected = hex::encode(hmac_sha256(key, body.as_bytes()));
     if !bool::from(subtle_eq(expected.as_bytes(), mac.as_bytes())) {
         return Err(bad_challenge());
     }
     let parts: Vec<&str> = body.split('.').collect();
-    let [_, issued, _, a, b] = parts[..] else { return Err(bad_challenge()) };
+    let [_, issued, _, a, b] = parts[..] else {
+        return Err(bad_challenge());
+    };
     let issued: i64 = issued.parse().map_err(|_| bad_challenge())?;
     if now.0 / 1_000_000 - issued > CHALLENGE_SECS {
         return Err(invalid("answer", "desk-error-challenge-expired"));
     }
-    let solved_by_work = counter.is_some_and(|c| !c.is_empty() && c.len() <= 20 && pow_bits(token, c) >= POW_BITS);
+    let solved_by_work =
+        counter.is_some_and(|c| !c.is_empty() && c.len() <= 20 && pow_bits(token, c) >= POW_BITS);
     let sum = a.parse::<u32>().unwrap_or(0) + b.parse::<u32>().unwrap_or(0);
     let solved_by_answer = answer.is_some_and(|x| x.trim().parse::<u32>().ok() == Some(sum));
     if !solved_by_work && !solved_by_answer {
         return Err(bad_challenge());
     }
-    sqlx::query("DELETE FROM desk_spent_challenges WHERE expires_at < $1").bind(now.0).execute(&mut **tx).await.db()?;
+    sqlx::query("DELETE FROM desk_spent_challenges WHERE expires_at < $1")
+        .bind(now.0)
+        .execute(&mut **tx)
+        .await
+        .db()?;
     let spent = sqlx::query("INSERT INTO desk_spent_challenges (hash, expires_at) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING")
         .bind(hex::encode(Sha256::digest(token.as_bytes())))
         .bind(Timestamp(issued * 1_000_000).plus_secs(CHALLENGE_SECS + 60).0)
@@ -213,7 +241,15 @@ pub async fn submit(desk: &Desk, r: PublicRequest, address: &str) -> Result<i64>
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
-        spend_challenge(&mut tx, &key, &r.challenge, Some(&r.pow), Some(&r.answer), now).await?;
+        spend_challenge(
+            &mut tx,
+            &key,
+            &r.challenge,
+            Some(&r.pow),
+            Some(&r.answer),
+            now,
+        )
+        .await?;
         let limits = [
             (format!("public:ip:{address}"), PER_ADDRESS),
             (format!("public:email:{}", email.as_str()), PER_EMAIL),
@@ -221,22 +257,44 @@ pub async fn submit(desk: &Desk, r: PublicRequest, address: &str) -> Result<i64>
         ];
         for (k, max) in &limits {
             if !hit(&mut tx, k, 3600, *max, now).await? {
-                return Err(Error::TooManyAttempts { retry_after_secs: (3600 - (now.0 / 1_000_000).rem_euclid(3600)) as u64 });
+                return Err(Error::TooManyAttempts {
+                    retry_after_secs: (3600 - (now.0 / 1_000_000).rem_euclid(3600)) as u64,
+                });
             }
         }
-        let external = new_external(&mut tx, &name, Some(email.as_str()), &phone, &organisation, now).await?;
+        let external = new_external(
+            &mut tx,
+            &name,
+            Some(email.as_str()),
+            &phone,
+            &organisation,
+            now,
+        )
+        .await?;
         let draft = Draft {
             subject,
             description,
             category,
             urgency: Urgency::Normal,
             channel: Channel::Public,
-            requester: Requester::External { id: external, name, email: Some(email.as_str().to_string()) },
+            requester: Requester::External {
+                id: external,
+                name,
+                email: Some(email.as_str().to_string()),
+            },
             opened_by: None,
             delegation: None,
             equipment: None,
         };
-        tickets::insert(&mut tx, desk, draft, Vec::new(), relais_db::audit::Actor::SYSTEM, now).await
+        tickets::insert(
+            &mut tx,
+            desk,
+            draft,
+            Vec::new(),
+            relais_db::audit::Actor::SYSTEM,
+            now,
+        )
+        .await
     }
     .await;
     // Counters and spent challenges must stay even when the request is refused.
@@ -250,7 +308,14 @@ pub async fn submit(desk: &Desk, r: PublicRequest, address: &str) -> Result<i64>
     }
 }
 
-pub(crate) async fn new_external(tx: &mut Tx, name: &str, email: Option<&str>, phone: &str, organisation: &str, now: Timestamp) -> Result<i64> {
+pub(crate) async fn new_external(
+    tx: &mut Tx,
+    name: &str,
+    email: Option<&str>,
+    phone: &str,
+    organisation: &str,
+    now: Timestamp,
+) -> Result<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO desk_external_requesters (name, email, phone, organisation, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -289,7 +354,10 @@ pub(crate) async fn issue_link(tx: &mut Tx, ticket: i64, now: Timestamp) -> Resu
 
 /// Why a link cannot be followed.
 fn link_error(key: &'static str) -> Error {
-    Error::Invalid { field: "link", msg: Msg::new(key) }
+    Error::Invalid {
+        field: "link",
+        msg: Msg::new(key),
+    }
 }
 
 /// Spends a link and returns (ticket, cookie token, seconds the cookie lasts).
@@ -405,7 +473,10 @@ mod tests {
         let token = "v1.1.abc.2.3.mac";
         let c = solve(token);
         assert!(pow_bits(token, &c) >= POW_BITS);
-        let wrong = (0..50).map(|i| i.to_string()).find(|x| pow_bits(token, x) < POW_BITS).unwrap();
+        let wrong = (0..50)
+            .map(|i| i.to_string())
+            .find(|x| pow_bits(token, x) < POW_BITS)
+            .unwrap();
         assert!(pow_bits(token, &wrong) < POW_BITS);
     }
 }

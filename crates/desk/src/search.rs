@@ -48,7 +48,8 @@ pub fn stem(word: &str) -> String {
 
 /// The words of `text` as (original word, stem), in order, stop words marked by `None`.
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// The search terms of `text`: folded, stop words out, stemmed, in order.
@@ -103,7 +104,11 @@ pub fn rank(postings: &[Posting], documents: i64, average_length: f64) -> Vec<(i
         *df.entry(p.term.as_str()).or_default() += 1;
     }
     let n = documents.max(1) as f64;
-    let avg = if average_length > 0.0 { average_length } else { 1.0 };
+    let avg = if average_length > 0.0 {
+        average_length
+    } else {
+        1.0
+    };
     let mut scores: HashMap<i64, f64> = HashMap::new();
     for p in postings {
         let d = df[p.term.as_str()] as f64;
@@ -210,7 +215,12 @@ mod tests {
 
     #[test]
     fn ranks_by_bm25_with_stable_ties() {
-        let p = |t: &str, a: i64, w: i64, l: i64| Posting { term: t.into(), article: a, weight: w, length: l };
+        let p = |t: &str, a: i64, w: i64, l: i64| Posting {
+            term: t.into(),
+            article: a,
+            weight: w,
+            length: l,
+        };
         let postings = vec![
             p("box", 1, 1, 100),
             p("box", 2, 4, 100),
@@ -218,7 +228,10 @@ mod tests {
             p("box", 3, 1, 100),
         ];
         let ranked = rank(&postings, 10, 100.0);
-        assert_eq!(ranked.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 1, 3]);
+        assert_eq!(
+            ranked.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![2, 1, 3]
+        );
     }
 
     #[test]
@@ -226,6 +239,9 @@ mod tests {
         let q = query_terms("box <script>", 8);
         let h = highlight("Ma Box <b>redémarre</b>", &q, None);
         assert_eq!(h, "Ma <mark>Box</mark> &lt;b&gt;redémarre&lt;/b&gt;");
-        assert_eq!(highlight("Visioconférence", &[], Some("visio")), "<mark>Visioconférence</mark>");
+        assert_eq!(
+            highlight("Visioconférence", &[], Some("visio")),
+            "<mark>Visioconférence</mark>"
+        );
     }
 }

@@ -35,11 +35,12 @@ pub(crate) async fn lock(tx: &mut Tx, desk: &Desk, id: i64) -> Result<Locked> {
         "SELECT status, subject, first_response_at, merged_into FROM desk_tickets WHERE id = $1{}",
         dialect::for_update(desk.db.backend())
     );
-    let row: Option<(String, String, Option<i64>, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
-        .db()?;
+    let row: Option<(String, String, Option<i64>, Option<i64>)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await
+            .db()?;
     let r = row.ok_or(Error::NotFound)?;
     Ok(Locked {
         status: Status::parse(&r.0).unwrap_or(Status::New),
@@ -49,20 +50,43 @@ pub(crate) async fn lock(tx: &mut Tx, desk: &Desk, id: i64) -> Result<Locked> {
     })
 }
 
-pub(crate) async fn write_status(tx: &mut Tx, id: i64, status: Status, now: Timestamp) -> Result<()> {
+pub(crate) async fn write_status(
+    tx: &mut Tx,
+    id: i64,
+    status: Status,
+    now: Timestamp,
+) -> Result<()> {
     let sql = match status {
-        Status::Resolved => "UPDATE desk_tickets SET status = $1, updated_at = $2, resolved_at = $2, closed_at = NULL WHERE id = $3",
-        Status::Closed => "UPDATE desk_tickets SET status = $1, updated_at = $2, resolved_at = COALESCE(resolved_at, $2), closed_at = $2 WHERE id = $3",
-        _ => "UPDATE desk_tickets SET status = $1, updated_at = $2, resolved_at = NULL, closed_at = NULL WHERE id = $3",
+        Status::Resolved => {
+            "UPDATE desk_tickets SET status = $1, updated_at = $2, resolved_at = $2, closed_at = NULL WHERE id = $3"
+        }
+        Status::Closed => {
+            "UPDATE desk_tickets SET status = $1, updated_at = $2, resolved_at = COALESCE(resolved_at, $2), closed_at = $2 WHERE id = $3"
+        }
+        _ => {
+            "UPDATE desk_tickets SET status = $1, updated_at = $2, resolved_at = NULL, closed_at = NULL WHERE id = $3"
+        }
     };
-    sqlx::query(sql).bind(status.as_str()).bind(now.0).bind(id).execute(&mut **tx).await.db()?;
+    sqlx::query(sql)
+        .bind(status.as_str())
+        .bind(now.0)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .db()?;
     Ok(())
 }
 
 /// Adds a reply or a note. A requester's reply reopens a resolved or waiting
 /// ticket (and so cancels its automatic closing); IT's first public reply
 /// stops the first-answer clock. Public replies from IT are mailed.
-pub async fn reply(desk: &Desk, p: &Principal, id: i64, r: NewReply, uploads: Vec<Upload>) -> Result<i64> {
+pub async fn reply(
+    desk: &Desk,
+    p: &Principal,
+    id: i64,
+    r: NewReply,
+    uploads: Vec<Upload>,
+) -> Result<i64> {
     let a = tickets::access(desk, p, id).await?;
     let body = required(&r.body, "body", 20_000)?;
     if r.internal && !a.sees_internal() {
@@ -132,19 +156,36 @@ pub async fn set_status(desk: &Desk, p: &Principal, id: i64, status: Status) -> 
         if t.merged_into.is_some() {
             return Err(invalid("status", "desk-error-ticket-closed"));
         }
-        if a.role == TicketRole::Requester && !matches!(status, Status::Resolved | Status::InProgress) {
+        if a.role == TicketRole::Requester
+            && !matches!(status, Status::Resolved | Status::InProgress)
+        {
             return Err(Error::Forbidden);
         }
         if t.status == status {
             return Ok(());
         }
         write_status(&mut tx, id, status, now).await?;
-        event(&mut tx, id, Some(p.person_id), &format!("status:{}", status.as_str()), now).await?;
+        event(
+            &mut tx,
+            id,
+            Some(p.person_id),
+            &format!("status:{}", status.as_str()),
+            now,
+        )
+        .await?;
         if status == Status::Resolved {
             autoclose::schedule(&mut tx, id, now).await?;
         }
-        audit::record(&mut tx, now, Actor::of(p), "desk.ticket.status", &format!("ticket:{id}"),
-            serde_json::json!({ "from": t.status.as_str(), "to": status.as_str() })).await.db()?;
+        audit::record(
+            &mut tx,
+            now,
+            Actor::of(p),
+            "desk.ticket.status",
+            &format!("ticket:{id}"),
+            serde_json::json!({ "from": t.status.as_str(), "to": status.as_str() }),
+        )
+        .await
+        .db()?;
         Ok(())
     }
     .await;
@@ -164,11 +205,23 @@ pub struct TicketUpdate {
 pub async fn update(desk: &Desk, p: &Principal, id: i64, u: TicketUpdate) -> Result<()> {
     let a = tickets::access(desk, p, id).await?;
     a.require_staff()?;
-    let priority = u.priority.as_deref().filter(|s| !s.is_empty())
-        .map(|s| Priority::parse(s).ok_or_else(|| invalid("priority", "desk-error-priority"))).transpose()?;
-    let category = u.category.as_deref().filter(|s| !s.is_empty())
-        .map(|s| Category::parse(s).ok_or_else(|| invalid("category", "desk-error-category"))).transpose()?;
-    let equipment = u.equipment.as_deref().map(|e| crate::clean(e, "equipment", 200)).transpose()?;
+    let priority = u
+        .priority
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| Priority::parse(s).ok_or_else(|| invalid("priority", "desk-error-priority")))
+        .transpose()?;
+    let category = u
+        .category
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| Category::parse(s).ok_or_else(|| invalid("category", "desk-error-category")))
+        .transpose()?;
+    let equipment = u
+        .equipment
+        .as_deref()
+        .map(|e| crate::clean(e, "equipment", 200))
+        .transpose()?;
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
@@ -263,8 +316,19 @@ pub async fn held(desk: &Desk, staff: &DeskStaff) -> Result<Vec<HeldMail>> {
     );
     staff.filter(&mut sql);
     sql.push(" ORDER BY m.created_at LIMIT 200");
-    let rows: Vec<(i64, i64, String, String, String, i64)> = sql.query_as().fetch_all(desk.db.pool()).await.db()?;
-    Ok(rows.into_iter().map(|r| HeldMail { message_id: r.0, ticket_id: r.1, subject: r.2, from: r.3, body: r.4, at: Timestamp(r.5) }).collect())
+    let rows: Vec<(i64, i64, String, String, String, i64)> =
+        sql.query_as().fetch_all(desk.db.pool()).await.db()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HeldMail {
+            message_id: r.0,
+            ticket_id: r.1,
+            subject: r.2,
+            from: r.3,
+            body: r.4,
+            at: Timestamp(r.5),
+        })
+        .collect())
 }
 
 /// Lets a held mail into the thread (`accept`), or discards it.
@@ -277,13 +341,38 @@ pub async fn release(desk: &Desk, p: &Principal, message: i64, accept: bool) -> 
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
         if accept {
-            sqlx::query("UPDATE desk_messages SET released_at = $1 WHERE id = $2").bind(now.0).bind(message).execute(&mut *tx).await.db()?;
+            sqlx::query("UPDATE desk_messages SET released_at = $1 WHERE id = $2")
+                .bind(now.0)
+                .bind(message)
+                .execute(&mut *tx)
+                .await
+                .db()?;
         } else {
-            sqlx::query("DELETE FROM desk_attachments WHERE message_id = $1").bind(message).execute(&mut *tx).await.db()?;
-            sqlx::query("DELETE FROM desk_messages WHERE id = $1").bind(message).execute(&mut *tx).await.db()?;
+            sqlx::query("DELETE FROM desk_attachments WHERE message_id = $1")
+                .bind(message)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+            sqlx::query("DELETE FROM desk_messages WHERE id = $1")
+                .bind(message)
+                .execute(&mut *tx)
+                .await
+                .db()?;
         }
-        audit::record(&mut tx, now, Actor::of(p), if accept { "desk.mail.release" } else { "desk.mail.discard" },
-            &format!("ticket:{ticket}"), serde_json::json!({ "message": message })).await.db()?;
+        audit::record(
+            &mut tx,
+            now,
+            Actor::of(p),
+            if accept {
+                "desk.mail.release"
+            } else {
+                "desk.mail.discard"
+            },
+            &format!("ticket:{ticket}"),
+            serde_json::json!({ "message": message }),
+        )
+        .await
+        .db()?;
         Ok(ticket)
     }
     .await;

@@ -3,7 +3,9 @@
 //! (mine, the unit's, the queues). Replies, status changes, assignment and
 //! merging are in [`crate::thread`].
 
-use relais_core::{DelegationId, Error, Page, PageRequest, PersonId, Principal, Result, Timestamp, UnitId};
+use relais_core::{
+    DelegationId, Error, Page, PageRequest, PersonId, Principal, Result, Timestamp, UnitId,
+};
 use relais_db::audit::{self, Actor};
 use relais_db::{DbResultExt, SqlBuf, Tx};
 use relais_directory::people::{self, PersonBrief};
@@ -35,7 +37,11 @@ pub struct NewTicket {
 #[derive(Debug, Clone)]
 pub enum Requester {
     Person(PersonBrief),
-    External { id: i64, name: String, email: Option<String> },
+    External {
+        id: i64,
+        name: String,
+        email: Option<String>,
+    },
 }
 
 impl Requester {
@@ -68,15 +74,41 @@ pub fn guess_category(text: &str) -> Category {
         Category::HomeBox
     } else if has(&["vpn", "forticlient", "tunnel"]) {
         Category::Vpn
-    } else if has(&["visio", "visioconferenc", "zoom", "teams", "webex", "camera", "micro", "rendez"]) {
+    } else if has(&[
+        "visio",
+        "visioconferenc",
+        "zoom",
+        "teams",
+        "webex",
+        "camera",
+        "micro",
+        "rendez",
+    ]) {
         Category::Videoconf
-    } else if has(&["wifi", "connexion", "debit", "internet", "fibre", "adsl", "4g", "lent"]) {
+    } else if has(&[
+        "wifi",
+        "connexion",
+        "debit",
+        "internet",
+        "fibre",
+        "adsl",
+        "4g",
+        "lent",
+    ]) {
         Category::HomeConnection
     } else if has(&["pass", "compte", "identifiant", "verrouill", "login"]) {
         Category::Account
     } else if has(&["certificat", "deces", "medecin", "application", "nationale"]) {
         Category::NationalApp
-    } else if has(&["ecran", "portabl", "ordinateur", "clavier", "souri", "imprimant", "pc"]) {
+    } else if has(&[
+        "ecran",
+        "portabl",
+        "ordinateur",
+        "clavier",
+        "souri",
+        "imprimant",
+        "pc",
+    ]) {
         Category::Hardware
     } else {
         Category::Other
@@ -98,7 +130,11 @@ pub(crate) fn parse_urgency(s: Option<&str>) -> Result<Urgency> {
 }
 
 /// Minutes to the first answer and to resolution for a category and priority.
-pub async fn sla_targets(tx: &mut Tx, category: Category, priority: Priority) -> Result<(i64, i64)> {
+pub async fn sla_targets(
+    tx: &mut Tx,
+    category: Category,
+    priority: Priority,
+) -> Result<(i64, i64)> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT category, first_response_minutes, resolution_minutes FROM desk_sla
          WHERE priority = $1 AND (category = $2 OR category = '*')",
@@ -127,7 +163,8 @@ pub(crate) async fn insert(
 ) -> Result<i64> {
     let priority = d.urgency.priority();
     let (first, resolution) = sla_targets(tx, d.category, priority).await?;
-    let known = known_issues::matching(tx, d.category, &format!("{} {}", d.subject, d.description)).await?;
+    let known =
+        known_issues::matching(tx, d.category, &format!("{} {}", d.subject, d.description)).await?;
     let (person, external, unit) = match &d.requester {
         Requester::Person(b) => (Some(b.id.0), None, b.unit_id.map(|u| u.0)),
         Requester::External { id, .. } => (None, Some(*id), None),
@@ -177,13 +214,27 @@ pub(crate) async fn insert(
     .await
     .db()?;
     if d.channel != Channel::Mail || notices::may_acknowledge(tx, d.requester.email(), now).await? {
-        notices::acknowledge(tx, desk, id, &d.subject, known.as_ref().map(|k| k.1.as_str()), now).await?;
+        notices::acknowledge(
+            tx,
+            desk,
+            id,
+            &d.subject,
+            known.as_ref().map(|k| k.1.as_str()),
+            now,
+        )
+        .await?;
     }
     Ok(id)
 }
 
 /// Opens a ticket on the web or through the API.
-pub async fn create(desk: &Desk, p: &Principal, t: NewTicket, uploads: Vec<Upload>, channel: Channel) -> Result<i64> {
+pub async fn create(
+    desk: &Desk,
+    p: &Principal,
+    t: NewTicket,
+    uploads: Vec<Upload>,
+    channel: Channel,
+) -> Result<i64> {
     let subject = required(&t.subject, "subject", 200)?;
     let description = required(&t.description, "description", 20_000)?;
     let category = parse_category(t.category.as_deref(), &format!("{subject} {description}"))?;
@@ -200,10 +251,14 @@ pub async fn create(desk: &Desk, p: &Principal, t: NewTicket, uploads: Vec<Uploa
         let requester_id = t.requester_person_id.map(PersonId).unwrap_or(p.person_id);
         let brief = match people::brief_in(&mut tx, requester_id).await {
             Ok(b) => b,
-            Err(Error::NotFound) => return Err(invalid("requester_person_id", "desk-error-unknown-person")),
+            Err(Error::NotFound) => {
+                return Err(invalid("requester_person_id", "desk-error-unknown-person"));
+            }
             Err(e) => return Err(e),
         };
-        if requester_id != p.person_id && !access::may_open_for(p, brief.unit_id, brief.delegation_id) {
+        if requester_id != p.person_id
+            && !access::may_open_for(p, brief.unit_id, brief.delegation_id)
+        {
             return Err(Error::Forbidden);
         }
         let draft = Draft {
@@ -260,7 +315,13 @@ pub struct Sla {
 }
 
 impl Sla {
-    fn compute(now: Timestamp, first_due: i64, res_due: i64, first_at: Option<i64>, resolved_at: Option<i64>) -> Sla {
+    fn compute(
+        now: Timestamp,
+        first_due: i64,
+        res_due: i64,
+        first_at: Option<i64>,
+        resolved_at: Option<i64>,
+    ) -> Sla {
         let left = |due: i64| (due - now.0).div_euclid(60_000_000);
         let breached = first_at.map_or(now.0 > first_due, |a| a > first_due)
             || resolved_at.map_or(now.0 > res_due, |a| a > res_due);
@@ -336,18 +397,75 @@ const JOINS: &str = " FROM desk_tickets t
 
 type Row = (
     (i64, String, String, String, String, String, String, String),
-    (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<String>),
-    (Option<i64>, Option<i64>, i64, i64, Option<i64>, Option<i64>, Option<i64>, i64, i64),
-    (String, Option<String>, Option<String>, Option<String>, Option<String>),
+    (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    ),
+    (
+        Option<i64>,
+        Option<i64>,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        i64,
+    ),
+    (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ),
 );
 
 fn row_from(r: &sqlx::any::AnyRow) -> std::result::Result<Row, sqlx::Error> {
     use sqlx::Row as _;
     Ok((
-        (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(7)?),
-        (r.try_get(8)?, r.try_get(9)?, r.try_get(10)?, r.try_get(11)?, r.try_get(12)?, r.try_get(13)?, r.try_get(14)?),
-        (r.try_get(15)?, r.try_get(16)?, r.try_get(17)?, r.try_get(18)?, r.try_get(19)?, r.try_get(20)?, r.try_get(21)?, r.try_get(22)?, r.try_get(23)?),
-        (r.try_get(24)?, r.try_get(25)?, r.try_get(26)?, r.try_get(27)?, r.try_get(28)?),
+        (
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+        ),
+        (
+            r.try_get(8)?,
+            r.try_get(9)?,
+            r.try_get(10)?,
+            r.try_get(11)?,
+            r.try_get(12)?,
+            r.try_get(13)?,
+            r.try_get(14)?,
+        ),
+        (
+            r.try_get(15)?,
+            r.try_get(16)?,
+            r.try_get(17)?,
+            r.try_get(18)?,
+            r.try_get(19)?,
+            r.try_get(20)?,
+            r.try_get(21)?,
+            r.try_get(22)?,
+            r.try_get(23)?,
+        ),
+        (
+            r.try_get(24)?,
+            r.try_get(25)?,
+            r.try_get(26)?,
+            r.try_get(27)?,
+            r.try_get(28)?,
+        ),
     ))
 }
 
@@ -392,8 +510,16 @@ fn ticket_from(r: Row, now: Timestamp) -> Ticket {
 /// The ticket with the thread its reader may see.
 pub async fn get(desk: &Desk, a: &TicketAccess) -> Result<Ticket> {
     let mut sql = SqlBuf::new("SELECT ");
-    sql.push(COLUMNS).push(JOINS).push(" WHERE t.id = ").bind(a.ticket);
-    let row = sql.query().fetch_optional(desk.db.pool()).await.db()?.ok_or(Error::NotFound)?;
+    sql.push(COLUMNS)
+        .push(JOINS)
+        .push(" WHERE t.id = ")
+        .bind(a.ticket);
+    let row = sql
+        .query()
+        .fetch_optional(desk.db.pool())
+        .await
+        .db()?
+        .ok_or(Error::NotFound)?;
     let mut t = ticket_from(row_from(&row).db()?, desk.clock.now());
     let mut m = SqlBuf::new(
         "SELECT m.id, m.kind, COALESCE(p.first_name || ' ' || p.last_name, x.name, m.author_email, ''), m.body, m.created_at,
@@ -458,12 +584,21 @@ pub struct TicketLine {
 }
 
 /// Tickets `p` may see, most urgent first for open ones.
-pub async fn list(desk: &Desk, p: &Principal, f: &TicketFilter, page: PageRequest) -> Result<Page<TicketLine>> {
+pub async fn list(
+    desk: &Desk,
+    p: &Principal,
+    f: &TicketFilter,
+    page: PageRequest,
+) -> Result<Page<TicketLine>> {
     let now = desk.clock.now();
     let filtered = |sql: &mut SqlBuf| {
         sql.push(" WHERE t.merged_into IS NULL");
         if f.mine {
-            sql.push(" AND (t.requester_person_id = ").bind(p.person_id.0).push(" OR t.opened_by = ").bind(p.person_id.0).push(")");
+            sql.push(" AND (t.requester_person_id = ")
+                .bind(p.person_id.0)
+                .push(" OR t.opened_by = ")
+                .bind(p.person_id.0)
+                .push(")");
         }
         access::visible_filter(p, sql);
         match_words(sql, f.q.as_deref());
@@ -526,7 +661,12 @@ pub async fn list(desk: &Desk, p: &Principal, f: &TicketFilter, page: PageReques
             sla: t.sla,
         });
     }
-    Ok(Page { items, page: page.page, per_page: page.per_page, total: total as u64 })
+    Ok(Page {
+        items,
+        page: page.page,
+        per_page: page.per_page,
+        total: total as u64,
+    })
 }
 
 /// Appends the words of `q` as conditions on the tickets' search key.
@@ -546,14 +686,22 @@ pub async fn technicians(desk: &Desk, staff: &DeskStaff) -> Result<Vec<(i64, Str
          WHERE g.role IN ('it_staff', 'admin')",
     );
     if !staff.everywhere() {
-        sql.push(" AND (g.scope_kind = 'institute' OR g.scope_id IN ").bind_list(staff.delegations()).push(")");
+        sql.push(" AND (g.scope_kind = 'institute' OR g.scope_id IN ")
+            .bind_list(staff.delegations())
+            .push(")");
     }
     sql.push(" ORDER BY 2 LIMIT 200");
     sql.query_as().fetch_all(desk.db.pool()).await.db()
 }
 
 /// Writes an event line into a ticket's thread.
-pub(crate) async fn event(tx: &mut Tx, ticket: i64, author: Option<PersonId>, body: &str, now: Timestamp) -> Result<()> {
+pub(crate) async fn event(
+    tx: &mut Tx,
+    ticket: i64,
+    author: Option<PersonId>,
+    body: &str,
+    now: Timestamp,
+) -> Result<()> {
     sqlx::query("INSERT INTO desk_messages (ticket_id, kind, author_person_id, body, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(ticket)
         .bind(MessageKind::Event.as_str())
@@ -574,7 +722,10 @@ mod tests {
     fn guesses_the_category_from_the_words() {
         assert_eq!(guess_category("Ma box ne marche plus"), Category::HomeBox);
         assert_eq!(guess_category("Le VPN refuse ma connexion"), Category::Vpn);
-        assert_eq!(guess_category("Pas de son en visioconférence"), Category::Videoconf);
+        assert_eq!(
+            guess_category("Pas de son en visioconférence"),
+            Category::Videoconf
+        );
         assert_eq!(guess_category("mot de passe oublié"), Category::Account);
         assert_eq!(guess_category("bonjour"), Category::Other);
     }

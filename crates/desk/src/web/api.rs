@@ -42,10 +42,18 @@ pub struct Created {
               (status = 413, body = Problem, content_type = "application/problem+json"),
               (status = 415, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_ticket(State(state): State<AppState>, ctx: Ctx, ApiJson(body): ApiJson<NewTicket>) -> AppResult<impl IntoResponse> {
+async fn create_ticket(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewTicket>,
+) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
     let id = tickets::create(&services(&state), p, body, Vec::new(), Channel::Api).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/tickets/{id}"))], Json(Created { id })))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/tickets/{id}"))],
+        Json(Created { id }),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -75,15 +83,41 @@ struct ListQuery {
               (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 401, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn list_tickets(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>, Query(paging): Query<Paging>) -> AppResult<Json<TicketList>> {
+async fn list_tickets(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+    Query(paging): Query<Paging>,
+) -> AppResult<Json<TicketList>> {
     let p = ctx.require()?;
-    let category = q.category.as_deref().filter(|s| !s.is_empty())
-        .map(|c| Category::parse(c).ok_or_else(|| crate::invalid("category", "desk-error-category"))).transpose()?;
-    let status = q.status.as_deref().filter(|s| !s.is_empty())
-        .map(|s| Status::parse(s).ok_or_else(|| crate::invalid("status", "desk-error-status"))).transpose()?;
-    let filter = TicketFilter { q: q.q, category, status, mine: q.mine.unwrap_or(false), ..Default::default() };
+    let category = q
+        .category
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|c| {
+            Category::parse(c).ok_or_else(|| crate::invalid("category", "desk-error-category"))
+        })
+        .transpose()?;
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| Status::parse(s).ok_or_else(|| crate::invalid("status", "desk-error-status")))
+        .transpose()?;
+    let filter = TicketFilter {
+        q: q.q,
+        category,
+        status,
+        mine: q.mine.unwrap_or(false),
+        ..Default::default()
+    };
     let page = tickets::list(&services(&state), p, &filter, paging.request()).await?;
-    Ok(Json(TicketList { items: page.items, page: page.page, per_page: page.per_page, total: page.total }))
+    Ok(Json(TicketList {
+        items: page.items,
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
 }
 
 /// One ticket with the thread the caller may see (requesters do not see internal notes).
@@ -92,7 +126,11 @@ async fn list_tickets(State(state): State<AppState>, ctx: Ctx, Query(q): Query<L
               (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 401, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_ticket(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Json<Ticket>> {
+async fn get_ticket(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Ticket>> {
     let p = ctx.require()?;
     let desk = services(&state);
     let a = tickets::access(&desk, p, id).await?;
@@ -109,7 +147,12 @@ async fn get_ticket(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
               (status = 413, body = Problem, content_type = "application/problem+json"),
               (status = 415, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn reply(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, ApiJson(body): ApiJson<NewReply>) -> AppResult<impl IntoResponse> {
+async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<NewReply>,
+) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
     let mid = thread::reply(&services(&state), p, id, body, Vec::new()).await?;
     Ok((StatusCode::CREATED, Json(Created { id: mid })))
@@ -134,7 +177,11 @@ pub struct SearchResult {
 #[utoipa::path(get, path = "/api/v1/kb/search", tag = "desk", params(SearchQuery),
     responses((status = 200, body = SearchResult),
               (status = 400, body = Problem, content_type = "application/problem+json")))]
-async fn kb_search(State(state): State<AppState>, ctx: Ctx, Query(q): Query<SearchQuery>) -> AppResult<Json<SearchResult>> {
+async fn kb_search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Json<SearchResult>> {
     let query = q.q.unwrap_or_default();
     let query: String = query.chars().take(500).collect();
     let limit = q.limit.unwrap_or(10).clamp(1, 50) as usize;

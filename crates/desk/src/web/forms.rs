@@ -27,15 +27,26 @@ pub(crate) async fn read(ctx: &Ctx, mut m: Multipart) -> Result<FormWithFiles, A
     let mut fields = HashMap::new();
     let mut files = Vec::new();
     let too_big = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::PayloadTooLarge } else { AppError::BadRequest }
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest
+        }
     };
     while let Some(field) = m.next_field().await.map_err(too_big)? {
         let name = field.name().unwrap_or("").to_string();
         if let Some(file_name) = field.file_name().map(str::to_string) {
-            let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
             let data = field.bytes().await.map_err(too_big)?;
             if !file_name.is_empty() && !data.is_empty() {
-                files.push(Upload { file_name, content_type, data: data.to_vec() });
+                files.push(Upload {
+                    file_name,
+                    content_type,
+                    data: data.to_vec(),
+                });
             }
         } else {
             let value = field.text().await.map_err(too_big)?;

@@ -33,8 +33,15 @@ pub(crate) fn services(state: &AppState) -> Desk {
 }
 
 /// Labels of an enum's values, for menus: (value, label).
-pub(crate) fn options<E: Copy>(t: T, all: &[E], code: fn(E) -> &'static str, prefix: &str) -> Vec<(&'static str, String)> {
-    all.iter().map(|e| (code(*e), t.t(&format!("{prefix}-{}", code(*e))))).collect()
+pub(crate) fn options<E: Copy>(
+    t: T,
+    all: &[E],
+    code: fn(E) -> &'static str,
+    prefix: &str,
+) -> Vec<(&'static str, String)> {
+    all.iter()
+        .map(|e| (code(*e), t.t(&format!("{prefix}-{}", code(*e)))))
+        .collect()
 }
 
 pub(crate) fn category_options(t: T) -> Vec<(&'static str, String)> {
@@ -55,19 +62,30 @@ pub(crate) fn urgency_options(t: T) -> Vec<(&'static str, String)> {
 
 /// "in 3 h 20 min" / "late by 2 d" for an SLA's minutes left.
 pub(crate) fn time_left(t: T, minutes: Option<i64>) -> String {
-    let Some(m) = minutes else { return String::new() };
+    let Some(m) = minutes else {
+        return String::new();
+    };
     let abs = m.abs();
     let text = if abs >= 1440 {
         t.ta("desk-duration-days", &[("n", (abs / 1440).to_string())])
     } else if abs >= 60 {
-        t.ta("desk-duration-hours", &[("h", (abs / 60).to_string()), ("m", (abs % 60).to_string())])
+        t.ta(
+            "desk-duration-hours",
+            &[("h", (abs / 60).to_string()), ("m", (abs % 60).to_string())],
+        )
     } else {
         t.ta("desk-duration-minutes", &[("n", abs.to_string())])
     };
-    if m < 0 { t.ta("desk-late-by", &[("d", text)]) } else { t.ta("desk-left", &[("d", text)]) }
+    if m < 0 {
+        t.ta("desk-late-by", &[("d", text)])
+    } else {
+        t.ta("desk-left", &[("d", text)])
+    }
 }
 
 /// Local date and time of an RFC 3339 instant.
 pub(crate) fn local(rfc: &str, tz: &str) -> String {
-    rfc.parse::<jiff::Timestamp>().map(|t| relais_core::Timestamp::from_jiff(t).local(tz)).unwrap_or_default()
+    rfc.parse::<jiff::Timestamp>()
+        .map(|t| relais_core::Timestamp::from_jiff(t).local(tz))
+        .unwrap_or_default()
 }

@@ -54,9 +54,23 @@ impl NewPage {
 
 /// The request form. `?q=` (the "search the knowledge base" button, when
 /// scripts are off) shows the suggestions on the server.
-async fn new_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>) -> AppResult<Html<String>> {
+async fn new_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Html<String>> {
     let text = q.q.unwrap_or_default();
-    new_view(&state, &ctx, text.clone(), text, String::new(), String::new(), None, true).await
+    new_view(
+        &state,
+        &ctx,
+        text.clone(),
+        text,
+        String::new(),
+        String::new(),
+        None,
+        true,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -75,7 +89,10 @@ async fn new_view(
     let text = format!("{subject} {description}");
     let searched = search_now && !text.trim().is_empty();
     let (hits, matching) = if searched {
-        (kb::search(&state.db, Some(p), &text, 5).await?, known_issues::matching_text(&state.db, &text).await?)
+        (
+            kb::search(&state.db, Some(p), &text, 5).await?,
+            known_issues::matching_text(&state.db, &text).await?,
+        )
     } else {
         (Vec::new(), Vec::new())
     };
@@ -110,12 +127,20 @@ impl SuggestFragment {
 }
 
 /// Suggestions as an HTML fragment, for the form's script while people type.
-async fn suggest(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>) -> AppResult<Response> {
+async fn suggest(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     let text: String = q.q.unwrap_or_default().chars().take(500).collect();
     let hits = kb::search(&state.db, Some(p), &text, 5).await?;
     let matching = known_issues::matching_text(&state.db, &text).await?;
-    let html = render(&SuggestFragment { page_tr: T(ctx.lang), hits, matching })?;
+    let html = render(&SuggestFragment {
+        page_tr: T(ctx.lang),
+        hits,
+        matching,
+    })?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }
 
@@ -124,7 +149,17 @@ async fn create(State(state): State<AppState>, ctx: Ctx, m: Multipart) -> AppRes
     let f = forms::read(&ctx, m).await?;
     if f.fields.contains_key("search") {
         // The no-script "search the knowledge base" button.
-        let page = new_view(&state, &ctx, f.get("subject"), f.get("description"), f.get("category"), f.get("urgency"), None, true).await?;
+        let page = new_view(
+            &state,
+            &ctx,
+            f.get("subject"),
+            f.get("description"),
+            f.get("category"),
+            f.get("urgency"),
+            None,
+            true,
+        )
+        .await?;
         return Ok(page.into_response());
     }
     let nt = NewTicket {
@@ -139,7 +174,17 @@ async fn create(State(state): State<AppState>, ctx: Ctx, m: Multipart) -> AppRes
         Ok(id) => Ok(Redirect::to(&format!("/desk/tickets/{id}?done=opened")).into_response()),
         Err(Error::Invalid { msg, .. }) => {
             let t = T(ctx.lang);
-            let page = new_view(&state, &ctx, f.get("subject"), f.get("description"), f.get("category"), f.get("urgency"), Some(t.msg(&msg)), false).await?;
+            let page = new_view(
+                &state,
+                &ctx,
+                f.get("subject"),
+                f.get("description"),
+                f.get("category"),
+                f.get("urgency"),
+                Some(t.msg(&msg)),
+                false,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),
@@ -161,7 +206,18 @@ pub(crate) struct Line {
 }
 
 pub(crate) fn line(t: T, tz: &str, l: TicketLine) -> Line {
-    let left = if l.status.is_open() { l.sla.resolution_minutes_left } else { None };
+    // The nearest target still to meet: the first answer, then resolution.
+    let left = if l.status.is_open() {
+        match (
+            l.sla.first_response_minutes_left,
+            l.sla.resolution_minutes_left,
+        ) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    } else {
+        None
+    };
     Line {
         id: l.id,
         subject: l.subject,
@@ -190,9 +246,24 @@ async fn my_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Stri
     let t = T(ctx.lang);
     let desk = services(&state);
     let tz = &state.config.time_zone;
-    let mine = tickets::list(&desk, p, &TicketFilter { mine: true, ..Default::default() }, PageRequest::new(Some(1), Some(100))).await?;
+    let mine = tickets::list(
+        &desk,
+        p,
+        &TicketFilter {
+            mine: true,
+            ..Default::default()
+        },
+        PageRequest::new(Some(1), Some(100)),
+    )
+    .await?;
     let unit = if p.has_role(relais_core::Role::ItCorrespondent) && !DeskStaff::is_staff(p) {
-        let all = tickets::list(&desk, p, &TicketFilter::default(), PageRequest::new(Some(1), Some(100))).await?;
+        let all = tickets::list(
+            &desk,
+            p,
+            &TicketFilter::default(),
+            PageRequest::new(Some(1), Some(100)),
+        )
+        .await?;
         Some(all.items.into_iter().map(|l| line(t, tz, l)).collect())
     } else {
         None
@@ -216,7 +287,10 @@ pub(crate) struct ThreadLine {
 fn event_text(t: T, body: &str) -> String {
     let (what, arg) = body.split_once(':').unwrap_or((body, ""));
     match what {
-        "status" => t.ta("desk-event-status", &[("status", t.t(&format!("desk-status-{arg}")))]),
+        "status" => t.ta(
+            "desk-event-status",
+            &[("status", t.t(&format!("desk-status-{arg}")))],
+        ),
         "assigned" => t.t("desk-event-assigned"),
         "merged-into" => t.ta("desk-event-merged-into", &[("id", arg.to_string())]),
         "merged-from" => t.ta("desk-event-merged-from", &[("id", arg.to_string())]),
@@ -232,7 +306,11 @@ pub(crate) fn thread_lines(t: T, tz: &str, tk: &Ticket) -> Vec<ThreadLine> {
             kind_label: t.t(&format!("desk-kind-{}", m.kind.as_str())),
             author: m.author.clone(),
             at: local(&m.at, tz),
-            body: if m.kind == MessageKind::Event { event_text(t, &m.body) } else { m.body.clone() },
+            body: if m.kind == MessageKind::Event {
+                event_text(t, &m.body)
+            } else {
+                m.body.clone()
+            },
             held: m.held,
         })
         .collect()
@@ -285,13 +363,28 @@ struct Done {
     done: Option<String>,
 }
 
-async fn ticket_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(d): Query<Done>) -> AppResult<Html<String>> {
+async fn ticket_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(d): Query<Done>,
+) -> AppResult<Html<String>> {
     let t = T(ctx.lang);
-    let message = d.done.as_deref().filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')).map(|k| t.t(&format!("desk-done-{k}")));
+    let message = d
+        .done
+        .as_deref()
+        .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(|k| t.t(&format!("desk-done-{k}")));
     ticket_view(&state, &ctx, id, message, false).await
 }
 
-pub(crate) async fn ticket_view(state: &AppState, ctx: &Ctx, id: i64, message: Option<String>, error: bool) -> AppResult<Html<String>> {
+pub(crate) async fn ticket_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    message: Option<String>,
+    error: bool,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let t = T(ctx.lang);
     let desk = services(state);
@@ -304,11 +397,15 @@ pub(crate) async fn ticket_view(state: &AppState, ctx: &Ctx, id: i64, message: O
         _ => Vec::new(),
     };
     let interventions = if a.acts_for_it() {
-        interventions::for_ticket(&desk, id).await?.into_iter().map(|i| {
-            let at = i.at.local(tz);
-            let until = i.until.map(|u| u.local(tz)).unwrap_or_default();
-            (i, at, until)
-        }).collect()
+        interventions::for_ticket(&desk, id)
+            .await?
+            .into_iter()
+            .map(|i| {
+                let at = i.at.local(tz);
+                let until = i.until.map(|u| u.local(tz)).unwrap_or_default();
+                (i, at, until)
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -332,7 +429,11 @@ pub(crate) async fn ticket_view(state: &AppState, ctx: &Ctx, id: i64, message: O
         categories: category_options(t),
         priorities: super::priority_options(t),
         technicians,
-        issues: if staff { known_issues::active(&state.db).await? } else { Vec::new() },
+        issues: if staff {
+            known_issues::active(&state.db).await?
+        } else {
+            Vec::new()
+        },
         interventions,
         tk,
     })
@@ -340,7 +441,13 @@ pub(crate) async fn ticket_view(state: &AppState, ctx: &Ctx, id: i64, message: O
 
 /// After a form on the ticket page: back to it with what happened, or the
 /// page with the error in the person's language.
-pub(crate) async fn answer(state: &AppState, ctx: &Ctx, id: i64, result: relais_core::Result<()>, done: &str) -> AppResult<Response> {
+pub(crate) async fn answer(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: relais_core::Result<()>,
+    done: &str,
+) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/desk/tickets/{id}?done={done}")).into_response()),
         Err(Error::Invalid { msg, .. } | Error::Conflict { msg, .. }) => {
@@ -351,13 +458,30 @@ pub(crate) async fn answer(state: &AppState, ctx: &Ctx, id: i64, result: relais_
     }
 }
 
-async fn reply(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, m: Multipart) -> AppResult<Response> {
+async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    m: Multipart,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     let f = forms::read(&ctx, m).await?;
-    let r = NewReply { body: f.get("body"), internal: f.fields.contains_key("internal") };
+    let r = NewReply {
+        body: f.get("body"),
+        internal: f.fields.contains_key("internal"),
+    };
     let internal = r.internal;
-    let result = thread::reply(&services(&state), p, id, r, f.files.clone()).await.map(|_| ());
-    answer(&state, &ctx, id, result, if internal { "noted" } else { "replied" }).await
+    let result = thread::reply(&services(&state), p, id, r, f.files.clone())
+        .await
+        .map(|_| ());
+    answer(
+        &state,
+        &ctx,
+        id,
+        result,
+        if internal { "noted" } else { "replied" },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -365,7 +489,12 @@ struct StatusForm {
     status: String,
 }
 
-async fn set_status(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<StatusForm>) -> AppResult<Response> {
+async fn set_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<StatusForm>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     let result = match Status::parse(&f.status) {
         Some(s) => thread::set_status(&services(&state), p, id, s).await,
@@ -374,7 +503,11 @@ async fn set_status(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     answer(&state, &ctx, id, result, "status").await
 }
 
-async fn attachment(State(state): State<AppState>, ctx: Ctx, Path((id, att)): Path<(i64, i64)>) -> AppResult<Response> {
+async fn attachment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, att)): Path<(i64, i64)>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     let desk = services(&state);
     let a = tickets::access(&desk, p, id).await?;
@@ -384,13 +517,32 @@ async fn attachment(State(state): State<AppState>, ctx: Ctx, Path((id, att)): Pa
 
 pub(crate) fn attachment_response(name: String, ct: String, data: Vec<u8>) -> AppResult<Response> {
     // Always a download, never rendered by the browser in Relais's origin.
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    let ct = if ct.parse::<axum::http::HeaderValue>().is_ok() && !ct.contains(['\r', '\n']) { ct } else { "application/octet-stream".into() };
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let ct = if ct.parse::<axum::http::HeaderValue>().is_ok() && !ct.contains(['\r', '\n']) {
+        ct
+    } else {
+        "application/octet-stream".into()
+    };
     Ok((
         [
             (header::CONTENT_TYPE, ct),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
-            (header::HeaderName::from_static("content-security-policy"), "sandbox".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+            (
+                header::HeaderName::from_static("content-security-policy"),
+                "sandbox".to_string(),
+            ),
         ],
         data,
     )
@@ -412,12 +564,20 @@ struct KbPage {
     staff: bool,
 }
 
-async fn kb_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<KbQuery>) -> AppResult<Html<String>> {
+async fn kb_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<KbQuery>,
+) -> AppResult<Html<String>> {
     let t = T(ctx.lang);
     let query: String = q.q.unwrap_or_default().chars().take(500).collect();
     let p = ctx.principal.as_ref();
     let hits = kb::search(&state.db, p, &query, 20).await?;
-    let latest = if query.trim().is_empty() { kb::list(&services(&state), p, None, 30).await? } else { Vec::new() };
+    let latest = if query.trim().is_empty() {
+        kb::list(&services(&state), p, None, 30).await?
+    } else {
+        Vec::new()
+    };
     render(&KbPage {
         page: PageCtx::new(&state, &ctx, t.t("desk-kb-title")),
         q: query,
@@ -439,7 +599,12 @@ struct ArticlePage {
     thanked: bool,
 }
 
-async fn article_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(d): Query<Done>) -> AppResult<Html<String>> {
+async fn article_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(d): Query<Done>,
+) -> AppResult<Html<String>> {
     let t = T(ctx.lang);
     let p = ctx.principal.as_ref();
     let a = kb::get(&services(&state), p, id).await?;
@@ -454,7 +619,12 @@ async fn article_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
     })
 }
 
-async fn helpful(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(_): CsrfForm<relais_web::form::NoFields>) -> AppResult<Response> {
+async fn helpful(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
+) -> AppResult<Response> {
     kb::helpful(&services(&state), ctx.principal.as_ref(), id).await?;
     Ok(Redirect::to(&format!("/desk/kb/{id}?done=thanks")).into_response())
 }

@@ -23,7 +23,13 @@ const FOLLOW_COOKIE: &str = "relais_desk_follow";
 const SCRIPT: &str = include_str!("../../static/desk.js");
 
 async fn script() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], SCRIPT)
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
+    )
 }
 
 #[derive(askama::Template)]
@@ -47,7 +53,13 @@ impl PublicPage {
     }
 }
 
-async fn public_view(state: &AppState, ctx: &Ctx, f: PublicRequest, error: Option<String>, done: Option<i64>) -> AppResult<Html<String>> {
+async fn public_view(
+    state: &AppState,
+    ctx: &Ctx,
+    f: PublicRequest,
+    error: Option<String>,
+    done: Option<i64>,
+) -> AppResult<Html<String>> {
     let t = T(ctx.lang);
     let c = public::challenge(&services(state)).await?;
     render(&PublicPage {
@@ -65,7 +77,17 @@ async fn public_view(state: &AppState, ctx: &Ctx, f: PublicRequest, error: Optio
 }
 
 async fn public_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
-    public_view(&state, &ctx, PublicRequest { category: "national_app".into(), ..Default::default() }, None, None).await
+    public_view(
+        &state,
+        &ctx,
+        PublicRequest {
+            category: "national_app".into(),
+            ..Default::default()
+        },
+        None,
+        None,
+    )
+    .await
 }
 
 /// The client's address as the reverse proxy in front reports it.
@@ -80,18 +102,35 @@ fn address(headers: &HeaderMap) -> String {
         .unwrap_or_else(|| "direct".into())
 }
 
-async fn submit(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, CsrfForm(f): CsrfForm<PublicRequest>) -> AppResult<Response> {
+async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    CsrfForm(f): CsrfForm<PublicRequest>,
+) -> AppResult<Response> {
     let t = T(ctx.lang);
     match public::submit(&services(&state), f.clone(), &address(&headers)).await {
-        Ok(id) => Ok(public_view(&state, &ctx, PublicRequest::default(), None, Some(id)).await?.into_response()),
+        Ok(id) => Ok(
+            public_view(&state, &ctx, PublicRequest::default(), None, Some(id))
+                .await?
+                .into_response(),
+        ),
         Err(Error::Invalid { msg, .. }) => {
             let page = public_view(&state, &ctx, f, Some(t.msg(&msg)), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(Error::TooManyAttempts { retry_after_secs }) => {
-            let msg = t.ta("desk-error-flood", &[("minutes", retry_after_secs.div_ceil(60).to_string())]);
+            let msg = t.ta(
+                "desk-error-flood",
+                &[("minutes", retry_after_secs.div_ceil(60).to_string())],
+            );
             let page = public_view(&state, &ctx, f, Some(msg), None).await?;
-            Ok((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, retry_after_secs.to_string())], page).into_response())
+            Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, retry_after_secs.to_string())],
+                page,
+            )
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -104,7 +143,11 @@ struct GonePage {
     reason: String,
 }
 
-async fn open_link(State(state): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+async fn open_link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
     match public::open_link(&services(&state), &token).await {
         Ok((_, cookie, secs)) => {
             let c = axum_extra::extract::cookie::Cookie::build((FOLLOW_COOKIE, cookie))
@@ -114,11 +157,18 @@ async fn open_link(State(state): State<AppState>, ctx: Ctx, Path(token): Path<St
                 .secure(state.config.secure_cookies)
                 .max_age(cookie::time::Duration::seconds(secs))
                 .build();
-            Ok(([(header::SET_COOKIE, c.to_string())], Redirect::to("/desk/follow")).into_response())
+            Ok((
+                [(header::SET_COOKIE, c.to_string())],
+                Redirect::to("/desk/follow"),
+            )
+                .into_response())
         }
         Err(Error::Invalid { msg, .. }) => {
             let t = T(ctx.lang);
-            let html = render(&GonePage { page: PageCtx::new(&state, &ctx, t.t("desk-link-title")), reason: t.msg(&msg) })?;
+            let html = render(&GonePage {
+                page: PageCtx::new(&state, &ctx, t.t("desk-link-title")),
+                reason: t.msg(&msg),
+            })?;
             Ok((StatusCode::GONE, html).into_response())
         }
         Err(e) => Err(e.into()),
@@ -138,11 +188,21 @@ struct FollowPage {
 }
 
 async fn followed(state: &AppState, jar: &CookieJar) -> AppResult<i64> {
-    let cookie = jar.get(FOLLOW_COOKIE).map(|c| c.value().to_string()).ok_or(Error::NotFound)?;
-    Ok(public::follow_cookie(&services(state), &cookie).await?.ok_or(Error::NotFound)?)
+    let cookie = jar
+        .get(FOLLOW_COOKIE)
+        .map(|c| c.value().to_string())
+        .ok_or(Error::NotFound)?;
+    Ok(public::follow_cookie(&services(state), &cookie)
+        .await?
+        .ok_or(Error::NotFound)?)
 }
 
-async fn follow_view(state: &AppState, ctx: &Ctx, ticket: i64, message: Option<String>) -> AppResult<Html<String>> {
+async fn follow_view(
+    state: &AppState,
+    ctx: &Ctx,
+    ticket: i64,
+    message: Option<String>,
+) -> AppResult<Html<String>> {
     let t = T(ctx.lang);
     let tk = public::follow_view(&services(state), ticket).await?;
     let tz = &state.config.time_zone;
@@ -157,7 +217,11 @@ async fn follow_view(state: &AppState, ctx: &Ctx, ticket: i64, message: Option<S
     })
 }
 
-async fn follow(State(state): State<AppState>, ctx: Ctx, jar: CookieJar) -> AppResult<Html<String>> {
+async fn follow(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+) -> AppResult<Html<String>> {
     let ticket = followed(&state, &jar).await?;
     follow_view(&state, &ctx, ticket, None).await
 }
@@ -167,7 +231,12 @@ struct ReplyForm {
     body: String,
 }
 
-async fn follow_reply(State(state): State<AppState>, ctx: Ctx, jar: CookieJar, CsrfForm(f): CsrfForm<ReplyForm>) -> AppResult<Response> {
+async fn follow_reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    CsrfForm(f): CsrfForm<ReplyForm>,
+) -> AppResult<Response> {
     let ticket = followed(&state, &jar).await?;
     match public::follow_reply(&services(&state), ticket, &f.body).await {
         Ok(()) => Ok(Redirect::to("/desk/follow").into_response()),

@@ -75,16 +75,29 @@ impl QueuePage {
     }
 }
 
-async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> AppResult<Html<String>> {
+async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<Html<String>> {
     queue_view(state, ctx, q, false).await
 }
 
-async fn breaches(State(state): State<AppState>, ctx: Ctx, Query(mut q): Query<QueueQuery>) -> AppResult<Html<String>> {
+async fn breaches(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(mut q): Query<QueueQuery>,
+) -> AppResult<Html<String>> {
     q.breached = Some("1".into());
     queue_view(state, ctx, q, true).await
 }
 
-async fn queue_view(state: AppState, ctx: Ctx, q: QueueQuery, breaches_page: bool) -> AppResult<Html<String>> {
+async fn queue_view(
+    state: AppState,
+    ctx: Ctx,
+    q: QueueQuery,
+    breaches_page: bool,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let staff = DeskStaff::for_principal(p)?;
     let t = T(ctx.lang);
@@ -96,14 +109,28 @@ async fn queue_view(state: AppState, ctx: Ctx, q: QueueQuery, breaches_page: boo
         status,
         open: status.is_none() && !breaches_page,
         delegation: q.delegation.as_deref().and_then(|d| d.trim().parse().ok()),
-        assignee: q.assignee.as_deref().and_then(|a| a.trim().parse().ok()).filter(|a| *a > 0),
+        assignee: q
+            .assignee
+            .as_deref()
+            .and_then(|a| a.trim().parse().ok())
+            .filter(|a| *a > 0),
         unassigned: q.assignee.as_deref() == Some("0"),
         breached: q.breached.is_some(),
         ..Default::default()
     };
     let found = tickets::list(&desk, p, &filter, PageRequest::new(q.page, Some(50))).await?;
-    let base = if breaches_page { "/desk/breaches" } else { "/desk/queue" };
-    let filters = [("q", &q.q), ("category", &q.category), ("status", &q.status), ("delegation", &q.delegation), ("assignee", &q.assignee)];
+    let base = if breaches_page {
+        "/desk/breaches"
+    } else {
+        "/desk/queue"
+    };
+    let filters = [
+        ("q", &q.q),
+        ("category", &q.category),
+        ("status", &q.status),
+        ("delegation", &q.delegation),
+        ("assignee", &q.assignee),
+    ];
     let (prev, next) = relais_web::layout::page_links(base, &filters, found.page, found.has_next());
     let delegations = relais_directory::org::delegations(&state.db)
         .await?
@@ -113,8 +140,20 @@ async fn queue_view(state: AppState, ctx: Ctx, q: QueueQuery, breaches_page: boo
         .collect();
     let tz = &state.config.time_zone;
     render(&QueuePage {
-        page: PageCtx::new(&state, &ctx, t.t(if breaches_page { "desk-breaches-title" } else { "desk-queue-title" })),
-        title: t.t(if breaches_page { "desk-breaches-title" } else { "desk-queue-title" }),
+        page: PageCtx::new(
+            &state,
+            &ctx,
+            t.t(if breaches_page {
+                "desk-breaches-title"
+            } else {
+                "desk-queue-title"
+            }),
+        ),
+        title: t.t(if breaches_page {
+            "desk-breaches-title"
+        } else {
+            "desk-queue-title"
+        }),
         q: q.q.clone().unwrap_or_default(),
         category: q.category.clone().unwrap_or_default(),
         status: q.status.clone().unwrap_or_default(),
@@ -141,13 +180,26 @@ struct UpdateForm {
     equipment: Option<String>,
 }
 
-async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<UpdateForm>) -> AppResult<Response> {
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<UpdateForm>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     let assignee = match f.assignee_id.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(a) => Some(a.parse::<i64>().map_err(|_| crate::invalid("assignee_id", "desk-error-assignee"))?),
+        Some(a) => Some(
+            a.parse::<i64>()
+                .map_err(|_| crate::invalid("assignee_id", "desk-error-assignee"))?,
+        ),
     };
-    let u = TicketUpdate { priority: f.priority, category: f.category, assignee_id: assignee, equipment: f.equipment };
+    let u = TicketUpdate {
+        priority: f.priority,
+        category: f.category,
+        assignee_id: assignee,
+        equipment: f.equipment,
+    };
     let result = thread::update(&services(&state), p, id, u).await;
     answer(&state, &ctx, id, result, "saved").await
 }
@@ -157,7 +209,12 @@ struct MergeForm {
     into: String,
 }
 
-async fn merge(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<MergeForm>) -> AppResult<Response> {
+async fn merge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<MergeForm>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     let result = match f.into.trim().trim_start_matches('#').parse::<i64>() {
         Ok(into) => thread::merge(&services(&state), p, id, into).await,
@@ -171,7 +228,12 @@ struct AttachForm {
     known_issue_id: String,
 }
 
-async fn attach_issue(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<AttachForm>) -> AppResult<Response> {
+async fn attach_issue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<AttachForm>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     let result = match f.known_issue_id.trim().parse::<i64>() {
         Ok(k) => known_issues::attach(&services(&state), p, id, k).await,
@@ -180,19 +242,38 @@ async fn attach_issue(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
     answer(&state, &ctx, id, result, "saved").await
 }
 
-async fn remote(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<NewRemoteSession>) -> AppResult<Response> {
+async fn remote(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<NewRemoteSession>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
-    let result = interventions::add_remote(&services(&state), p, id, f).await.map(|_| ());
+    let result = interventions::add_remote(&services(&state), p, id, f)
+        .await
+        .map(|_| ());
     answer(&state, &ctx, id, result, "saved").await
 }
 
-async fn visit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<NewVisit>) -> AppResult<Response> {
+async fn visit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<NewVisit>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
-    let result = interventions::add_visit(&services(&state), p, id, f).await.map(|_| ());
+    let result = interventions::add_visit(&services(&state), p, id, f)
+        .await
+        .map(|_| ());
     answer(&state, &ctx, id, result, "saved").await
 }
 
-async fn draft_article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(_): CsrfForm<relais_web::form::NoFields>) -> AppResult<Response> {
+async fn draft_article(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     match kb::draft_from_ticket(&services(&state), p, id).await {
         Ok(a) => Ok(Redirect::to(&format!("/desk/kb/{a}/edit")).into_response()),
@@ -211,8 +292,18 @@ async fn held(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>
     let p = ctx.require()?;
     let staff = DeskStaff::for_principal(p)?;
     let tz = &state.config.time_zone;
-    let mails = thread::held(&services(&state), &staff).await?.into_iter().map(|m| { let at = m.at.local(tz); (m, at) }).collect();
-    render(&HeldPage { page: PageCtx::new(&state, &ctx, T(ctx.lang).t("desk-held-title")), mails })
+    let mails = thread::held(&services(&state), &staff)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let at = m.at.local(tz);
+            (m, at)
+        })
+        .collect();
+    render(&HeldPage {
+        page: PageCtx::new(&state, &ctx, T(ctx.lang).t("desk-held-title")),
+        mails,
+    })
 }
 
 #[derive(Deserialize)]
@@ -220,7 +311,12 @@ struct ReleaseForm {
     decision: String,
 }
 
-async fn release(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<ReleaseForm>) -> AppResult<Response> {
+async fn release(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ReleaseForm>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     thread::release(&services(&state), p, id, f.decision == "accept").await?;
     Ok(Redirect::to("/desk/held").into_response())
@@ -244,13 +340,26 @@ struct Done {
     done: Option<String>,
 }
 
-async fn hotline_page(State(state): State<AppState>, ctx: Ctx, Query(d): Query<Done>) -> AppResult<Html<String>> {
+async fn hotline_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(d): Query<Done>,
+) -> AppResult<Html<String>> {
     let t = T(ctx.lang);
-    let message = d.done.as_deref().filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')).map(|k| t.t(&format!("desk-done-{k}")));
+    let message = d
+        .done
+        .as_deref()
+        .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(|k| t.t(&format!("desk-done-{k}")));
     hotline_view(&state, &ctx, message, false).await
 }
 
-async fn hotline_view(state: &AppState, ctx: &Ctx, message: Option<String>, error: bool) -> AppResult<Html<String>> {
+async fn hotline_view(
+    state: &AppState,
+    ctx: &Ctx,
+    message: Option<String>,
+    error: bool,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let staff = DeskStaff::for_principal(p)?;
     let t = T(ctx.lang);
@@ -267,7 +376,14 @@ async fn hotline_view(state: &AppState, ctx: &Ctx, message: Option<String>, erro
             (c, due, u, overdue)
         })
         .collect();
-    let recent = hotline::recent(&desk, &staff, 30).await?.into_iter().map(|c| { let at = c.at.local(tz); (c, at) }).collect();
+    let recent = hotline::recent(&desk, &staff, 30)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let at = c.at.local(tz);
+            (c, at)
+        })
+        .collect();
     render(&HotlinePage {
         page: PageCtx::new(state, ctx, t.t("desk-hotline-title")),
         issues: known_issues::active(&state.db).await?,
@@ -280,10 +396,16 @@ async fn hotline_view(state: &AppState, ctx: &Ctx, message: Option<String>, erro
     })
 }
 
-async fn log_call(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<NewCall>) -> AppResult<Response> {
+async fn log_call(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<NewCall>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     match hotline::log_call(&services(&state), p, f).await {
-        Ok((_, Some(ticket))) => Ok(Redirect::to(&format!("/desk/tickets/{ticket}?done=opened")).into_response()),
+        Ok((_, Some(ticket))) => {
+            Ok(Redirect::to(&format!("/desk/tickets/{ticket}?done=opened")).into_response())
+        }
         Ok((_, None)) => Ok(Redirect::to("/desk/hotline?done=call-logged").into_response()),
         Err(Error::Invalid { msg, .. }) => {
             let page = hotline_view(&state, &ctx, Some(T(ctx.lang).msg(&msg)), true).await?;
@@ -293,7 +415,12 @@ async fn log_call(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm
     }
 }
 
-async fn callback_done(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(_): CsrfForm<relais_web::form::NoFields>) -> AppResult<Response> {
+async fn callback_done(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     hotline::callback_done(&services(&state), p, id).await?;
     Ok(Redirect::to("/desk/hotline?done=called-back").into_response())
@@ -309,13 +436,26 @@ struct KnownPage {
     error: bool,
 }
 
-async fn known_page(State(state): State<AppState>, ctx: Ctx, Query(d): Query<Done>) -> AppResult<Html<String>> {
+async fn known_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(d): Query<Done>,
+) -> AppResult<Html<String>> {
     let t = T(ctx.lang);
-    let message = d.done.as_deref().filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')).map(|k| t.t(&format!("desk-done-{k}")));
+    let message = d
+        .done
+        .as_deref()
+        .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(|k| t.t(&format!("desk-done-{k}")));
     known_view(&state, &ctx, message, false).await
 }
 
-async fn known_view(state: &AppState, ctx: &Ctx, message: Option<String>, error: bool) -> AppResult<Html<String>> {
+async fn known_view(
+    state: &AppState,
+    ctx: &Ctx,
+    message: Option<String>,
+    error: bool,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     DeskStaff::for_principal(p)?;
     let t = T(ctx.lang);
@@ -328,7 +468,12 @@ async fn known_view(state: &AppState, ctx: &Ctx, message: Option<String>, error:
     })
 }
 
-async fn known_answer(state: &AppState, ctx: &Ctx, result: relais_core::Result<()>, done: &str) -> AppResult<Response> {
+async fn known_answer(
+    state: &AppState,
+    ctx: &Ctx,
+    result: relais_core::Result<()>,
+    done: &str,
+) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/desk/known-issues?done={done}")).into_response()),
         Err(Error::Invalid { msg, .. }) => {
@@ -339,9 +484,15 @@ async fn known_answer(state: &AppState, ctx: &Ctx, result: relais_core::Result<(
     }
 }
 
-async fn publish(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<NewKnownIssue>) -> AppResult<Response> {
+async fn publish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<NewKnownIssue>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
-    let r = known_issues::publish(&services(&state), p, f).await.map(|_| ());
+    let r = known_issues::publish(&services(&state), p, f)
+        .await
+        .map(|_| ());
     known_answer(&state, &ctx, r, "published").await
 }
 
@@ -350,9 +501,16 @@ struct ResolveForm {
     resolution: String,
 }
 
-async fn resolve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<ResolveForm>) -> AppResult<Response> {
+async fn resolve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ResolveForm>,
+) -> AppResult<Response> {
     let p = ctx.require()?;
-    let r = known_issues::resolve(&services(&state), p, id, &f.resolution).await.map(|_| ());
+    let r = known_issues::resolve(&services(&state), p, id, &f.resolution)
+        .await
+        .map(|_| ());
     known_answer(&state, &ctx, r, "resolved").await
 }
 
@@ -371,23 +529,62 @@ struct WeekPage {
     next: String,
 }
 
-async fn week(State(state): State<AppState>, ctx: Ctx, Query(q): Query<WeekQuery>) -> AppResult<Html<String>> {
+async fn week(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<WeekQuery>,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let staff = DeskStaff::for_principal(p)?;
     let tz = jiff::tz::TimeZone::get(&state.config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = state.clock.now().to_jiff().to_zoned_datetime(tz.clone()).date();
-    let day: jiff::civil::Date = q.day.as_deref().and_then(|d| d.trim().parse().ok()).unwrap_or(today);
-    let monday = day.checked_sub(jiff::Span::new().days(i64::from(day.weekday().to_monday_zero_offset()))).unwrap_or(day);
-    let start = |d: jiff::civil::Date| d.to_zoned_datetime(tz.clone()).map(|z| Timestamp::from_jiff(z.timestamp())).unwrap_or(Timestamp(0));
-    let plus = |n: i64| monday.checked_add(jiff::Span::new().days(n)).unwrap_or(monday);
-    let all = interventions::between(&services(&state), &staff, start(monday), start(plus(7))).await?;
+    let today = state
+        .clock
+        .now()
+        .to_jiff()
+        .to_zoned_datetime(tz.clone())
+        .date();
+    let day: jiff::civil::Date = q
+        .day
+        .as_deref()
+        .and_then(|d| d.trim().parse().ok())
+        .unwrap_or(today);
+    let monday = day
+        .checked_sub(jiff::Span::new().days(i64::from(day.weekday().to_monday_zero_offset())))
+        .unwrap_or(day);
+    let start = |d: jiff::civil::Date| {
+        d.to_zoned_datetime(tz.clone())
+            .map(|z| Timestamp::from_jiff(z.timestamp()))
+            .unwrap_or(Timestamp(0))
+    };
+    let plus = |n: i64| {
+        monday
+            .checked_add(jiff::Span::new().days(n))
+            .unwrap_or(monday)
+    };
+    let all =
+        interventions::between(&services(&state), &staff, start(monday), start(plus(7))).await?;
     let t = T(ctx.lang);
     let days = (0..7)
         .map(|n| {
             let d = plus(n);
             let (from, to) = (start(d), start(plus(n + 1)));
-            let items = all.iter().filter(|i| i.at >= from && i.at < to).cloned().map(|i| { let at = i.at.local(&state.config.time_zone); (i, at) }).collect();
-            (format!("{} {}", t.t(&format!("desk-weekday-{n}")), d.strftime("%d/%m")), items)
+            let items = all
+                .iter()
+                .filter(|i| i.at >= from && i.at < to)
+                .cloned()
+                .map(|i| {
+                    let at = i.at.local(&state.config.time_zone);
+                    (i, at)
+                })
+                .collect();
+            (
+                format!(
+                    "{} {}",
+                    t.t(&format!("desk-weekday-{n}")),
+                    d.strftime("%d/%m")
+                ),
+                items,
+            )
         })
         .collect();
     render(&WeekPage {
@@ -427,9 +624,15 @@ struct DashboardPage {
     backlog: Vec<(String, i64)>,
 }
 
-const COLORS: [&str; 8] = ["#0b4f8a", "#a4161a", "#1e6b35", "#7a4b00", "#5b2a86", "#00626b", "#8a0b5a", "#4a5260"];
+const COLORS: [&str; 8] = [
+    "#0b4f8a", "#a4161a", "#1e6b35", "#7a4b00", "#5b2a86", "#00626b", "#8a0b5a", "#4a5260",
+];
 
-async fn dashboard_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<DashQuery>) -> AppResult<Html<String>> {
+async fn dashboard_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let staff = DeskStaff::for_principal(p)?;
     let t = T(ctx.lang);
@@ -437,7 +640,13 @@ async fn dashboard_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query
     let d = dashboard::compute(&services(&state), &staff, days).await?;
     let height = 200;
     let w = if d.days.len() > 60 { 4 } else { 12 };
-    let max = d.days.iter().map(|(_, c)| c.iter().sum::<i64>()).max().unwrap_or(0).max(1);
+    let max = d
+        .days
+        .iter()
+        .map(|(_, c)| c.iter().sum::<i64>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let mut bars = Vec::new();
     for (i, (day, counts)) in d.days.iter().enumerate() {
         let mut y = height;
@@ -447,7 +656,17 @@ async fn dashboard_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query
             }
             let h = (n * (height - 10) / max).max(1);
             y -= h;
-            bars.push(Bar { x: 4 + i as i64 * (w + 2), y, w, h, color: COLORS[c % COLORS.len()], label: format!("{day} · {} : {n}", t.t(&format!("desk-category-{}", Category::ALL[c].as_str()))) });
+            bars.push(Bar {
+                x: 4 + i as i64 * (w + 2),
+                y,
+                w,
+                h,
+                color: COLORS[c % COLORS.len()],
+                label: format!(
+                    "{day} · {} : {n}",
+                    t.t(&format!("desk-category-{}", Category::ALL[c].as_str()))
+                ),
+            });
         }
     }
     render(&DashboardPage {
@@ -456,22 +675,37 @@ async fn dashboard_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query
         height,
         max,
         bars,
-        categories: Category::ALL.iter().map(|c| t.t(&format!("desk-category-{}", c.as_str()))).collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| t.t(&format!("desk-category-{}", c.as_str())))
+            .collect(),
         colors: COLORS.to_vec(),
-        backlog: d.backlog.iter().map(|(s, n)| (t.t(&format!("desk-status-{s}")), *n)).collect(),
+        backlog: d
+            .backlog
+            .iter()
+            .map(|(s, n)| (t.t(&format!("desk-status-{s}")), *n))
+            .collect(),
         days,
         d,
     })
 }
 
 /// The dashboard's table: a header and one row per day, then the totals.
-async fn rows(state: &AppState, ctx: &Ctx, days: i64) -> AppResult<(Vec<String>, Vec<Vec<String>>, Dashboard)> {
+async fn rows(
+    state: &AppState,
+    ctx: &Ctx,
+    days: i64,
+) -> AppResult<(Vec<String>, Vec<Vec<String>>, Dashboard)> {
     let p = ctx.require()?;
     let staff = DeskStaff::for_principal(p)?;
     let t = T(ctx.lang);
     let d = dashboard::compute(&services(state), &staff, days.clamp(1, 366)).await?;
     let mut header = vec![t.t("desk-field-date")];
-    header.extend(Category::ALL.iter().map(|c| t.t(&format!("desk-category-{}", c.as_str()))));
+    header.extend(
+        Category::ALL
+            .iter()
+            .map(|c| t.t(&format!("desk-category-{}", c.as_str()))),
+    );
     header.push(t.t("desk-total"));
     let rows = d
         .days
@@ -489,16 +723,31 @@ async fn rows(state: &AppState, ctx: &Ctx, days: i64) -> AppResult<(Vec<String>,
 fn summary(t: T, d: &Dashboard) -> Vec<(String, String)> {
     vec![
         (t.t("desk-opened"), d.opened.to_string()),
-        (t.t("desk-backlog"), d.backlog.iter().map(|b| b.1).sum::<i64>().to_string()),
-        (t.t("desk-first-answer-median"), d.median_first_answer_minutes.map(|m| m.to_string()).unwrap_or_default()),
+        (
+            t.t("desk-backlog"),
+            d.backlog.iter().map(|b| b.1).sum::<i64>().to_string(),
+        ),
+        (
+            t.t("desk-first-answer-median"),
+            d.median_first_answer_minutes
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        ),
         (t.t("desk-breaches"), d.breaches.to_string()),
         (t.t("desk-avoided"), d.avoided.to_string()),
     ]
 }
 
-async fn export_csv(State(state): State<AppState>, ctx: Ctx, Query(q): Query<DashQuery>) -> AppResult<Response> {
+async fn export_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Response> {
     let (header, rows, d) = rows(&state, &ctx, q.days.unwrap_or(42)).await?;
-    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .delimiter(b';')
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
     let internal = |e: csv::Error| relais_web::AppError::from(Error::internal(e));
     w.write_record(&header).map_err(internal)?;
     for r in &rows {
@@ -508,11 +757,27 @@ async fn export_csv(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Das
     for (k, v) in summary(T(ctx.lang), &d) {
         w.write_record([k, v]).map_err(internal)?;
     }
-    let bytes = w.into_inner().map_err(|e| relais_web::AppError::from(Error::internal(e)))?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"desk-dashboard.csv\"")], bytes).into_response())
+    let bytes = w
+        .into_inner()
+        .map_err(|e| relais_web::AppError::from(Error::internal(e)))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"desk-dashboard.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
-async fn export_xlsx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<DashQuery>) -> AppResult<Response> {
+async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Response> {
     let (header, rows, d) = rows(&state, &ctx, q.days.unwrap_or(42)).await?;
     let mut book = rust_xlsxwriter::Workbook::new();
     let internal = |e: rust_xlsxwriter::XlsxError| relais_web::AppError::from(Error::internal(e));
@@ -520,12 +785,18 @@ async fn export_xlsx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Da
     let sheet = book.add_worksheet();
     sheet.set_name("Tickets").map_err(internal)?;
     for (c, h) in header.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, h, &bold).map_err(internal)?;
+        sheet
+            .write_string_with_format(0, c as u16, h, &bold)
+            .map_err(internal)?;
     }
     for (r, row) in rows.iter().enumerate() {
-        sheet.write_string(r as u32 + 1, 0, &row[0]).map_err(internal)?;
+        sheet
+            .write_string(r as u32 + 1, 0, &row[0])
+            .map_err(internal)?;
         for (c, v) in row.iter().enumerate().skip(1) {
-            sheet.write_number(r as u32 + 1, c as u16, v.parse::<f64>().unwrap_or(0.0)).map_err(internal)?;
+            sheet
+                .write_number(r as u32 + 1, c as u16, v.parse::<f64>().unwrap_or(0.0))
+                .map_err(internal)?;
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(internal)?;
@@ -538,7 +809,16 @@ async fn export_xlsx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Da
     }
     let bytes = book.save_to_buffer().map_err(internal)?;
     Ok((
-        [(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (header::CONTENT_DISPOSITION, "attachment; filename=\"desk-dashboard.xlsx\"")],
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"desk-dashboard.xlsx\"",
+            ),
+        ],
         bytes,
     )
         .into_response())
@@ -567,7 +847,13 @@ impl EditorPage {
     }
 }
 
-fn editor(state: &AppState, ctx: &Ctx, id: Option<i64>, a: ArticleInput, error: Option<String>) -> AppResult<Html<String>> {
+fn editor(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    a: ArticleInput,
+    error: Option<String>,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     DeskStaff::for_principal(p)?;
     let t = T(ctx.lang);
@@ -576,16 +862,35 @@ fn editor(state: &AppState, ctx: &Ctx, id: Option<i64>, a: ArticleInput, error: 
         id,
         a,
         categories: category_options(t),
-        audiences: super::options(t, ArticleAudience::ALL, ArticleAudience::as_str, "desk-audience"),
+        audiences: super::options(
+            t,
+            ArticleAudience::ALL,
+            ArticleAudience::as_str,
+            "desk-audience",
+        ),
         error,
     })
 }
 
 async fn new_article(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
-    editor(&state, &ctx, None, ArticleInput { audience: "agents".into(), category: "other".into(), ..Default::default() }, None)
+    editor(
+        &state,
+        &ctx,
+        None,
+        ArticleInput {
+            audience: "agents".into(),
+            category: "other".into(),
+            ..Default::default()
+        },
+        None,
+    )
 }
 
-async fn edit_article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+async fn edit_article(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let a = kb::get(&services(&state), Some(p), id).await?;
     let input = ArticleInput {
@@ -599,7 +904,12 @@ async fn edit_article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
     editor(&state, &ctx, Some(id), input, None)
 }
 
-async fn save_article(state: &AppState, ctx: &Ctx, id: Option<i64>, f: ArticleInput) -> AppResult<Response> {
+async fn save_article(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    f: ArticleInput,
+) -> AppResult<Response> {
     let p = ctx.require()?;
     let desk = services(state);
     let result = match id {
@@ -616,11 +926,20 @@ async fn save_article(state: &AppState, ctx: &Ctx, id: Option<i64>, f: ArticleIn
     }
 }
 
-async fn create_article(State(state): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<ArticleInput>) -> AppResult<Response> {
+async fn create_article(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<ArticleInput>,
+) -> AppResult<Response> {
     save_article(&state, &ctx, None, f).await
 }
 
-async fn update_article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, CsrfForm(f): CsrfForm<ArticleInput>) -> AppResult<Response> {
+async fn update_article(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ArticleInput>,
+) -> AppResult<Response> {
     save_article(&state, &ctx, Some(id), f).await
 }
 

@@ -1,5 +1,6 @@
 # The IT desk (relais-desk).
 nav-desk = IT help
+home-banner-more = Read more
 nav-desk-queue = IT queue
 desk-new-title = Ask for help
 desk-new-hint = Describe your problem: knowledge-base articles and ongoing incidents show up as you type. A subject and a description are enough.

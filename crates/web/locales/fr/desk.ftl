@@ -1,5 +1,6 @@
 # Le guichet informatique (relais-desk).
 nav-desk = Assistance informatique
+home-banner-more = En savoir plus
 nav-desk-queue = File du support
 desk-new-title = Demander de l'aide
 desk-new-hint = Décrivez votre problème : des articles de la base de connaissances et les incidents en cours s'affichent pendant que vous écrivez. Un objet et une description suffisent.
