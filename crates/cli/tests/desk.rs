@@ -844,7 +844,7 @@ async fn the_knowledge_base_finds_french_words_ranked_and_highlighted() {
     .json();
     let titles: Vec<&str> = r["items"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("{r}"))
         .iter()
         .map(|h| h["title"].as_str().unwrap())
         .collect();
@@ -1045,4 +1045,66 @@ async fn the_public_form_is_guarded_and_follow_links_expire_and_are_spent() {
         .collect();
     app.clock.advance_secs(15 * 86_400);
     assert_eq!(app.get(&late_link).await.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn the_demo_desk_loads_six_weeks_for_the_it_staff_delegation() {
+    let mut app = TestApp::new().await;
+    let directory = relais_directory::demo::load(
+        &app.db.db,
+        &app.clock,
+        relais_directory::demo::SEED,
+        400,
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let d = desk(&app);
+    relais_desk::demo::load(&d, &directory, relais_directory::demo::SEED)
+        .await
+        .unwrap();
+    let tickets = app.count("SELECT COUNT(*) FROM desk_tickets").await;
+    assert!(tickets > 700, "{tickets} tickets");
+    assert!(
+        (140..=170).contains(
+            &app.count("SELECT COUNT(*) FROM desk_articles WHERE status = 'published'")
+                .await
+        )
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM desk_known_issues WHERE status = 'active'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM desk_calls").await, 40);
+    assert!(app.count("SELECT COUNT(*) FROM desk_calls WHERE callback_due IS NOT NULL AND callback_done_at IS NULL").await > 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND state = 'queued'")
+            .await,
+        0,
+        "past mail is not sent"
+    );
+    // The demo's IT staff see the queue; the demo agent is in their delegation.
+    app.sign_in(
+        "informatique@demo.relais.test",
+        relais_directory::demo::PASSWORD,
+    )
+    .await;
+    let queue = app.get("/desk/queue").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.body.contains("Ma box ne marche plus") || queue.body.contains("VPN"),
+        "{}",
+        queue.body
+    );
+    let (agent_delegation, staff_delegation): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT u.delegation_id FROM people p JOIN units u ON u.id = p.unit_id WHERE p.email = 'agent@demo.relais.test'),
+                (SELECT g.scope_id FROM role_grants g JOIN people p ON p.id = g.person_id WHERE p.email = 'informatique@demo.relais.test' AND g.role = 'it_staff')",
+    )
+    .fetch_one(app.db.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(agent_delegation, staff_delegation);
+    let dash = app.get("/desk/dashboard").await;
+    assert!(dash.body.contains("<svg"));
 }

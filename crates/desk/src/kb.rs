@@ -385,7 +385,7 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
 /// Published articles readable by these audiences, and their mean length.
 async fn stats(db: &Db, allowed: &[&'static str]) -> Result<(i64, f64)> {
     let mut sql = SqlBuf::new(
-        "SELECT COUNT(*), COALESCE(SUM(length), 0) FROM desk_articles WHERE status = 'published' AND audience IN ",
+        "SELECT COUNT(*), CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM desk_articles WHERE status = 'published' AND audience IN ",
     );
     sql.bind_list(allowed.iter().copied());
     let (n, total): (i64, i64) = sql.query_as().fetch_one(db.pool()).await.db()?;
