@@ -1108,3 +1108,63 @@ async fn the_demo_desk_loads_six_weeks_for_the_it_staff_delegation() {
     let dash = app.get("/desk/dashboard").await;
     assert!(dash.body.contains("<svg"));
 }
+
+/// `relais mailgate` as an MTA runs it: one process, the message on stdin.
+fn mailgate_process(app: &TestApp, raw: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_relais"))
+        .arg("mailgate")
+        .env("RELAIS_DATABASE_URL", app.db.url.expose())
+        .env("RELAIS_LOG", "error")
+        .env_remove("RELAIS_CONFIG")
+        .current_dir(std::env::temp_dir())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("relais runs");
+    // A refused message may be left half-read: a broken pipe is no error here.
+    let _ = child.stdin.take().unwrap().write_all(raw);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn relais_mailgate_takes_one_message_on_stdin_and_says_why_it_refuses() {
+    let app = TestApp::new().await;
+    let (code, out, _) = mailgate_process(
+        &app,
+        &mail(
+            "Loïc Martin <agent@x.test>",
+            "Écran noir",
+            "",
+            "Mon écran reste noir.",
+        ),
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("opened ticket #"), "{out}");
+    let (code, out, _) = mailgate_process(
+        &app,
+        &mail(
+            "agent@x.test",
+            "Absent",
+            "Auto-Submitted: auto-replied\r\n",
+            "Je suis absent",
+        ),
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("ignored"), "{out}");
+    let (code, _, err) = mailgate_process(&app, b"not a mail at all\r\n\r\n");
+    assert_eq!(code, 65);
+    assert!(err.contains("malformed headers"), "{err}");
+    let mut huge = mail("a@x.test", "gros", "", "");
+    huge.extend(std::iter::repeat_n(b'x', mailgate::MAX_MESSAGE + 10));
+    let (code, _, err) = mailgate_process(&app, &huge);
+    assert_eq!(code, 65);
+    assert!(err.contains("too large"), "{err}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM desk_tickets").await, 1);
+}
