@@ -2,8 +2,10 @@
 
 mod api;
 mod forms;
+mod hotline_pages;
 mod pages;
 mod public_pages;
+mod reports;
 mod staff;
 
 use axum::Router;
@@ -19,7 +21,9 @@ pub fn feature() -> Feature {
             .merge(api::router())
             .merge(pages::router())
             .merge(public_pages::router())
-            .merge(staff::router()),
+            .merge(staff::router())
+            .merge(hotline_pages::router())
+            .merge(reports::router()),
         nav: vec![
             NavItem::new("/desk", "nav-desk", |_| true),
             NavItem::new("/desk/queue", "nav-desk-queue", DeskStaff::is_staff),
