@@ -45,7 +45,8 @@ pub struct NewCall {
 pub async fn log_call(desk: &Desk, p: &Principal, c: NewCall) -> Result<(i64, Option<i64>)> {
     let staff = DeskStaff::for_principal(p)?;
     let about = required(&c.about, "about", 5_000)?;
-    let urgency = tickets::parse_urgency(Some(&c.urgency))?;
+    let urgency =
+        tickets::parse_urgency(Some(c.urgency.as_str()).filter(|u| !u.trim().is_empty()))?;
     let callback = match c.callback_minutes.trim() {
         "" => None,
         m => Some(
@@ -87,7 +88,10 @@ pub async fn log_call(desk: &Desk, p: &Principal, c: NewCall) -> Result<(i64, Op
     } else {
         None
     };
-    let category = tickets::parse_category(Some(&c.category), &about)?;
+    let category = tickets::parse_category(
+        Some(c.category.as_str()).filter(|c| !c.trim().is_empty()),
+        &about,
+    )?;
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
         let (requester, external_id) = match (&person, &external) {

@@ -17,6 +17,12 @@ use crate::{Desk, autoclose, invalid, notices, required};
 /// A reply: only `body` is needed; `internal: true` makes it a note IT keeps to itself.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewReply {
+    /// 1 to 20,000 characters, not only spaces; line breaks and tabs allowed.
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*\S[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub body: String,
     #[serde(default)]
     pub internal: bool,

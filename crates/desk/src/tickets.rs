@@ -20,16 +20,32 @@ use crate::{Desk, clean, invalid, known_issues, notices, required, search};
 /// What it takes to open a ticket: a subject and a description.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewTicket {
+    /// 1 to 200 characters, not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*\S[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub subject: String,
+    /// 1 to 20,000 characters, not only spaces; line breaks and tabs allowed.
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*\S[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub description: String,
     /// home_box, home_connection, videoconf, vpn, hardware, account, national_app or other;
     /// guessed from the text when absent.
+    #[schema(value_type = Option<Category>)]
     pub category: Option<String>,
     /// low, normal (default) or high.
+    #[schema(value_type = Option<Urgency>)]
     pub urgency: Option<String>,
     /// Open it for this person (IT correspondents for their unit, IT staff).
+    #[schema(minimum = 1)]
     pub requester_person_id: Option<i64>,
     /// The equipment concerned (an inventory number, a laptop's name).
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub equipment: Option<String>,
 }
 
@@ -116,14 +132,14 @@ pub fn guess_category(text: &str) -> Category {
 }
 
 pub(crate) fn parse_category(s: Option<&str>, text: &str) -> Result<Category> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
+    match s.map(str::trim) {
         None => Ok(guess_category(text)),
         Some(c) => Category::parse(c).ok_or_else(|| invalid("category", "desk-error-category")),
     }
 }
 
 pub(crate) fn parse_urgency(s: Option<&str>) -> Result<Urgency> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
+    match s.map(str::trim) {
         None => Ok(Urgency::Normal),
         Some(u) => Urgency::parse(u).ok_or_else(|| invalid("urgency", "desk-error-urgency")),
     }

@@ -163,7 +163,8 @@ async fn reply(
 struct SearchQuery {
     /// Words to find, in French: accents, case and plurals folded.
     q: Option<String>,
-    /// At most this many results (1 to 50, default 10).
+    /// At most this many results, 1 to 50 (default 10).
+    #[param(minimum = 1, maximum = 50)]
     limit: Option<u32>,
 }
 
@@ -174,8 +175,9 @@ pub struct SearchResult {
 }
 
 /// Searches the knowledge base, best match first, matches highlighted.
-#[utoipa::path(get, path = "/api/v1/kb/search", tag = "desk", params(SearchQuery),
+#[utoipa::path(get, path = "/api/v1/kb/search", tag = "desk", params(SearchQuery), security((), ("bearer" = [])),
     responses((status = 200, body = SearchResult),
+              (status = 422, body = Problem, content_type = "application/problem+json"),
               (status = 400, body = Problem, content_type = "application/problem+json")))]
 async fn kb_search(
     State(state): State<AppState>,
@@ -184,13 +186,16 @@ async fn kb_search(
 ) -> AppResult<Json<SearchResult>> {
     let query = q.q.unwrap_or_default();
     let query: String = query.chars().take(500).collect();
-    let limit = q.limit.unwrap_or(10).clamp(1, 50) as usize;
+    let limit = match q.limit.unwrap_or(10) {
+        l @ 1..=50 => l as usize,
+        _ => return Err(crate::invalid("limit", "desk-error-limit").into()),
+    };
     let items = kb::search(&state.db, ctx.principal.as_ref(), &query, limit).await?;
     Ok(Json(SearchResult { query, items }))
 }
 
 /// The known issues in progress (the crisis banner).
-#[utoipa::path(get, path = "/api/v1/known-issues", tag = "desk",
+#[utoipa::path(get, path = "/api/v1/known-issues", tag = "desk", security((), ("bearer" = [])),
     responses((status = 200, body = Vec<KnownIssue>),
               (status = 400, body = Problem, content_type = "application/problem+json")))]
 async fn known_issues_list(State(state): State<AppState>) -> AppResult<Json<Vec<KnownIssue>>> {

@@ -93,3 +93,99 @@ pub(crate) fn local(rfc: &str, tz: &str) -> String {
         .map(|t| relais_core::Timestamp::from_jiff(t).local(tz))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use relais_core::Lang;
+    use relais_web::T;
+
+    use crate::model::*;
+
+    /// Every key the desk's code and templates name, and every key built
+    /// from an enum, exists in French and in English.
+    #[test]
+    fn every_desk_text_is_translated() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut keys: Vec<String> = Vec::new();
+        let mut dirs = vec![root.join("src"), root.join("templates")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for part in text.split('"').skip(1).step_by(2) {
+                    if part.starts_with("desk-")
+                        && part
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                        && !part.ends_with('-')
+                    {
+                        keys.push(part.to_string());
+                    }
+                }
+            }
+        }
+        for c in Category::ALL {
+            keys.push(format!("desk-category-{}", c.as_str()));
+        }
+        for s in Status::ALL {
+            keys.push(format!("desk-status-{}", s.as_str()));
+        }
+        for p in Priority::ALL {
+            keys.push(format!("desk-priority-{}", p.as_str()));
+        }
+        for u in Urgency::ALL {
+            keys.push(format!("desk-urgency-{}", u.as_str()));
+        }
+        for a in ArticleAudience::ALL {
+            keys.push(format!("desk-audience-{}", a.as_str()));
+        }
+        for k in MessageKind::ALL {
+            keys.push(format!("desk-kind-{}", k.as_str()));
+        }
+        for d in [
+            "opened",
+            "replied",
+            "noted",
+            "status",
+            "saved",
+            "merged",
+            "call-logged",
+            "called-back",
+            "published",
+            "resolved",
+        ] {
+            keys.push(format!("desk-done-{d}"));
+        }
+        for n in 0..7 {
+            keys.push(format!("desk-weekday-{n}"));
+        }
+        for m in ["ack", "reply", "merged", "known-issue"] {
+            keys.push(format!("desk-mail-{m}-subject"));
+            keys.push(format!("desk-mail-{m}-body"));
+        }
+        keys.sort();
+        keys.dedup();
+        // Bare prefixes ("desk-category") name a family, not a text.
+        let all = keys.clone();
+        keys.retain(|k| !all.iter().any(|o| o.starts_with(&format!("{k}-"))));
+        assert!(keys.len() > 150, "{} keys found", keys.len());
+        for lang in [Lang::Fr, Lang::En] {
+            let mut defined = Vec::new();
+            for entry in std::fs::read_dir(root.join("../web/locales").join(lang.code())).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                defined.extend(
+                    text.lines()
+                        .filter_map(|l| l.split_once(" ="))
+                        .map(|(k, _)| k.trim().to_string()),
+                );
+            }
+            let missing: Vec<&String> = keys.iter().filter(|k| !defined.contains(k)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+            assert!(T(lang).has("desk-new-title"));
+        }
+    }
+}

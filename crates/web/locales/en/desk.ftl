@@ -264,3 +264,4 @@ desk-mail-known-issue-body =
     If the problem persists, reply to this email: { $link }
 
     IT support
+desk-error-limit = The number of results must be between 1 and 50.

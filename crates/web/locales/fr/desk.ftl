@@ -264,3 +264,4 @@ desk-mail-known-issue-body =
     Si le problème persiste, répondez à ce courriel : { $link }
 
     Le support informatique
+desk-error-limit = Le nombre de résultats doit être entre 1 et 50.
