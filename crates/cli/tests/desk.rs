@@ -524,6 +524,46 @@ async fn the_knowledge_base_finds_french_words_ranked_and_highlighted() {
     assert_eq!(r["items"].as_array().unwrap().len(), 1);
     let anon = anon(&app, "/api/v1/kb/search?q=box").await;
     assert_eq!(anon["items"].as_array().unwrap().len(), 1);
+    // Unpublishing takes an article out of the search at once; an unknown id is 404.
+    let input = relais_desk::kb::ArticleInput {
+        status: "draft".into(),
+        ..art("Connexions lentes", "Brouillon.", "agents")
+    };
+    let slow: i64 = call(
+        &app,
+        "GET",
+        "/api/v1/kb/search?q=connexion%20lente",
+        &p.agent,
+        None,
+    )
+    .await
+    .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    relais_desk::kb::update(&d, &staff, slow, input.clone())
+        .await
+        .unwrap();
+    let r = call(
+        &app,
+        "GET",
+        "/api/v1/kb/search?q=connexion%20lente",
+        &p.agent,
+        None,
+    )
+    .await
+    .json();
+    assert!(
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["id"] != slow),
+        "{r}"
+    );
+    assert!(matches!(
+        relais_desk::kb::update(&d, &staff, 999_999, input).await,
+        Err(relais_core::Error::NotFound)
+    ));
     // The article page shows the script inert.
     let a = relais_desk::kb::get(&d, Some(&staff), box_id)
         .await

@@ -137,7 +137,9 @@ CREATE TABLE desk_articles (
 );
 CREATE INDEX desk_articles_status ON desk_articles (status, audience);
 
--- The knowledge base's inverted index: one row per term per published article.
+-- The knowledge base's inverted index: one row per term per published
+-- article, with what ranking needs (the article's audience level and length)
+-- so that a search reads the index alone, best weights first.
 CREATE TABLE desk_article_terms (
     term TEXT NOT NULL,
     article_id BIGINT NOT NULL REFERENCES desk_articles (id),
@@ -145,10 +147,33 @@ CREATE TABLE desk_article_terms (
     -- The term's first three characters: a prefix lookup by equality, so
     -- that suggestions while typing use an index whatever the collation.
     prefix TEXT NOT NULL,
+    -- 0 public, 1 agents, 2 IT staff: a reader sees levels up to theirs.
+    level BIGINT NOT NULL,
+    length BIGINT NOT NULL,
     PRIMARY KEY (term, article_id)
 );
 CREATE INDEX desk_article_terms_article ON desk_article_terms (article_id);
-CREATE INDEX desk_article_terms_prefix ON desk_article_terms (prefix);
+CREATE INDEX desk_article_terms_rank ON desk_article_terms (term, weight, article_id, level, length);
+CREATE INDEX desk_article_terms_prefix ON desk_article_terms (prefix, weight, article_id, level, length);
+
+-- How many published articles of each audience level hold a term, kept
+-- with the index, so that a search reads one row per term for it.
+CREATE TABLE desk_kb_df (
+    term TEXT NOT NULL,
+    level BIGINT NOT NULL,
+    prefix TEXT NOT NULL,
+    df BIGINT NOT NULL,
+    PRIMARY KEY (term, level)
+);
+CREATE INDEX desk_kb_df_prefix ON desk_kb_df (prefix);
+
+-- Published articles and their total length per audience level, kept with
+-- the articles, for BM25's document count and mean length.
+CREATE TABLE desk_kb_stats (
+    level BIGINT PRIMARY KEY,
+    articles BIGINT NOT NULL,
+    length BIGINT NOT NULL
+);
 
 -- "This answered my question": each one is a ticket avoided.
 CREATE TABLE desk_avoided (

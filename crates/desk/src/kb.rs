@@ -85,6 +85,39 @@ pub fn audiences(p: Option<&Principal>) -> Vec<&'static str> {
     }
 }
 
+/// The audience as a level: a reader sees the levels up to theirs.
+pub fn level(a: ArticleAudience) -> i64 {
+    match a {
+        ArticleAudience::Public => 0,
+        ArticleAudience::Agents => 1,
+        ArticleAudience::ItStaff => 2,
+    }
+}
+
+fn reader_level(p: Option<&Principal>) -> i64 {
+    match p {
+        None => 0,
+        Some(p) if DeskStaff::is_staff(p) => 2,
+        Some(_) => 1,
+    }
+}
+
+/// Moves the published-articles statistics of one level.
+async fn adjust_stats(tx: &mut Tx, level: i64, articles: i64, length: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO desk_kb_stats (level, articles, length) VALUES ($1, $2, $3)
+         ON CONFLICT (level) DO UPDATE SET articles = desk_kb_stats.articles + excluded.articles,
+                                           length = desk_kb_stats.length + excluded.length",
+    )
+    .bind(level)
+    .bind(articles)
+    .bind(length)
+    .execute(&mut **tx)
+    .await
+    .db()?;
+    Ok(())
+}
+
 fn parse_day(s: &str, tz: &str) -> Result<Timestamp> {
     let d: jiff::civil::Date = s
         .trim()
@@ -135,6 +168,21 @@ fn check(a: &ArticleInput, tz: &str) -> Result<Checked> {
 
 /// Rewrites the index rows of one article (none unless published).
 async fn reindex(tx: &mut Tx, id: i64, c: &Checked) -> Result<i64> {
+    let old: Vec<(String, i64)> =
+        sqlx::query_as("SELECT term, level FROM desk_article_terms WHERE article_id = $1")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await
+            .db()?;
+    if let Some((_, old_level)) = old.first() {
+        for chunk in old.chunks(200) {
+            let mut sql = SqlBuf::new("UPDATE desk_kb_df SET df = df - 1 WHERE level = ");
+            sql.bind(*old_level)
+                .push(" AND term IN ")
+                .bind_list(chunk.iter().map(|(t, _)| t.as_str()));
+            sql.query().execute(&mut **tx).await.db()?;
+        }
+    }
     sqlx::query("DELETE FROM desk_article_terms WHERE article_id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -146,7 +194,7 @@ async fn reindex(tx: &mut Tx, id: i64, c: &Checked) -> Result<i64> {
         terms.sort();
         for chunk in terms.chunks(100) {
             let mut sql = SqlBuf::new(
-                "INSERT INTO desk_article_terms (term, article_id, weight, prefix) VALUES ",
+                "INSERT INTO desk_article_terms (term, article_id, weight, prefix, level, length) VALUES ",
             );
             for (i, (t, w)) in chunk.iter().enumerate() {
                 if i > 0 {
@@ -161,9 +209,29 @@ async fn reindex(tx: &mut Tx, id: i64, c: &Checked) -> Result<i64> {
                     .bind(**w)
                     .push(", ")
                     .bind(prefix)
+                    .push(", ")
+                    .bind(level(c.audience))
+                    .push(", ")
+                    .bind(length)
                     .push(")");
             }
             sql.query().execute(&mut **tx).await.db()?;
+            let mut df = SqlBuf::new("INSERT INTO desk_kb_df (term, level, prefix, df) VALUES ");
+            for (i, (t, _)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    df.push(", ");
+                }
+                let prefix: String = t.chars().take(3).collect();
+                df.push("(")
+                    .bind(t.as_str())
+                    .push(", ")
+                    .bind(level(c.audience))
+                    .push(", ")
+                    .bind(prefix)
+                    .push(", 1)");
+            }
+            df.push(" ON CONFLICT (term, level) DO UPDATE SET df = desk_kb_df.df + 1");
+            df.query().execute(&mut **tx).await.db()?;
         }
     }
     Ok(length)
@@ -190,6 +258,9 @@ pub async fn create(
         .fetch_one(&mut *tx).await.db()?;
         let length = reindex(&mut tx, id, &c).await?;
         sqlx::query("UPDATE desk_articles SET length = $1 WHERE id = $2").bind(length).bind(id).execute(&mut *tx).await.db()?;
+        if c.status == ArticleStatus::Published {
+            adjust_stats(&mut tx, level(c.audience), 1, length).await?;
+        }
         audit::record(&mut tx, now, Actor::of(p), "desk.article.create", &format!("article:{id}"), serde_json::json!({ "title": c.title, "status": c.status.as_str() })).await.db()?;
         Ok(id)
     }
@@ -203,7 +274,23 @@ pub async fn update(desk: &Desk, p: &Principal, id: i64, a: ArticleInput) -> Res
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
+        let old: Option<(String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT status, audience, length FROM desk_articles WHERE id = $1{}",
+            relais_db::dialect::for_update(desk.db.backend())
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        let (old_status, old_audience, old_length) = old.ok_or(Error::NotFound)?;
+        if old_status == ArticleStatus::Published.as_str() {
+            let old_level = level(ArticleAudience::parse(&old_audience).unwrap_or(ArticleAudience::Agents));
+            adjust_stats(&mut tx, old_level, -1, -old_length).await?;
+        }
         let length = reindex(&mut tx, id, &c).await?;
+        if c.status == ArticleStatus::Published {
+            adjust_stats(&mut tx, level(c.audience), 1, length).await?;
+        }
         let done = sqlx::query(
             "UPDATE desk_articles SET title = $1, body = $2, category = $3, audience = $4, status = $5, review_at = $6, length = $7, updated_at = $8 WHERE id = $9",
         )
@@ -273,6 +360,11 @@ pub struct Hit {
     pub score: f64,
 }
 
+/// Postings read per term, best weights first: the ranking is exact when a
+/// term is in no more readable articles than this, and otherwise leaves out
+/// only articles where that term weighs least.
+pub const POSTINGS_PER_TERM: i64 = 200;
+
 /// Searches the published articles `p` may read. The last word of the query
 /// also matches as a prefix, so that suggestions follow the typing.
 pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Result<Vec<Hit>> {
@@ -290,69 +382,101 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
     if terms.is_empty() && prefix.is_none() {
         return Ok(Vec::new());
     }
-    let allowed = audiences(p);
-    let mut sql = SqlBuf::new(
-        "SELECT x.term, x.article_id, x.weight, a.length FROM desk_article_terms x JOIN desk_articles a ON a.id = x.article_id
-         WHERE a.audience IN ",
-    );
-    sql.bind_list(allowed.iter().copied())
-        .push(" AND (x.term IN ")
-        .bind_list(terms.iter().map(String::as_str));
-    if let Some(pre) = &prefix {
-        // Equality on the indexed three-letter prefix, then LIKE within it:
-        // the same rows on both backends, whatever their collation.
-        let head: String = pre.chars().take(3).collect();
-        sql.push(" OR (x.prefix = ")
-            .bind(head)
-            .push(" AND x.term LIKE ")
-            .bind(format!("{}%", relais_core::text::like_escape(pre)))
-            .push(" ESCAPE '\\')");
+    // Impact-ordered reading: for each term, its document frequency and its
+    // best-weighted postings only, straight from the covering index.
+    let reader = reader_level(p);
+    let mut postings: Vec<Posting> = Vec::new();
+    let mut df: HashMap<String, i64> = HashMap::new();
+    if !terms.is_empty() {
+        let mut sql =
+            SqlBuf::new("SELECT term, CAST(SUM(df) AS BIGINT) FROM desk_kb_df WHERE level <= ");
+        sql.bind(reader)
+            .push(" AND term IN ")
+            .bind_list(terms.iter().map(String::as_str))
+            .push(" GROUP BY term");
+        let rows: Vec<(String, i64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
+        df.extend(rows.into_iter().filter(|r| r.1 > 0));
     }
-    sql.push(")");
-    let rows: Vec<(String, i64, i64, i64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
-    let rows: Vec<(String, i64, i64, i64)> = rows
-        .into_iter()
-        .filter(|r| terms.contains(&r.0) || prefix.as_deref().is_some_and(|p| r.0.starts_with(p)))
-        .collect();
-    let mut postings: Vec<Posting> = rows
-        .into_iter()
-        .map(|r| Posting {
-            term: r.0,
-            article: r.1,
-            weight: r.2,
-            length: r.3,
-        })
-        .collect();
+    for t in &terms {
+        if !df.contains_key(t) {
+            continue;
+        }
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT article_id, weight, length FROM desk_article_terms WHERE term = $1 AND level <= $2
+             ORDER BY weight DESC, article_id LIMIT $3",
+        )
+        .bind(t)
+        .bind(reader)
+        .bind(POSTINGS_PER_TERM)
+        .fetch_all(db.pool())
+        .await
+        .db()?;
+        postings.extend(rows.into_iter().map(|r| Posting {
+            term: t.clone(),
+            article: r.0,
+            weight: r.1,
+            length: r.2,
+        }));
+    }
     if let Some(pre) = &prefix {
-        // Terms completing the prefix count as one term of the query.
-        for po in postings.iter_mut() {
-            if !terms.contains(&po.term) && po.term.starts_with(pre.as_str()) {
-                po.term = format!("{pre}*");
-            }
+        // Words completing the one being typed count as one more term, as
+        // frequent as the most frequent of them. Equality on the indexed
+        // three-letter prefix, then LIKE within it: the same rows on both
+        // backends, whatever their collation.
+        let head: String = pre.chars().take(3).collect();
+        let like = format!("{}%", relais_core::text::like_escape(pre));
+        let mut count = SqlBuf::new(
+            "SELECT CAST(COALESCE(MAX(df), 0) AS BIGINT) FROM desk_kb_df WHERE prefix = ",
+        );
+        count
+            .bind(head.clone())
+            .push(" AND term LIKE ")
+            .bind(like.clone())
+            .push(" ESCAPE '\\' AND df > 0 AND level <= ")
+            .bind(reader)
+            .push(" AND term NOT IN ")
+            .bind_list(terms.iter().map(String::as_str));
+        let (n,): (i64,) = count.query_as().fetch_one(db.pool()).await.db()?;
+        if n > 0 {
+            let key = format!("{pre}*");
+            df.insert(key.clone(), n);
+            let mut rows = SqlBuf::new(
+                "SELECT article_id, weight, length FROM desk_article_terms WHERE prefix = ",
+            );
+            rows.bind(head)
+                .push(" AND term LIKE ")
+                .bind(like)
+                .push(" ESCAPE '\\' AND level <= ")
+                .bind(reader)
+                .push(" AND term NOT IN ")
+                .bind_list(terms.iter().map(String::as_str))
+                .push(" ORDER BY weight DESC, article_id LIMIT ")
+                .bind(POSTINGS_PER_TERM);
+            let rows: Vec<(i64, i64, i64)> = rows.query_as().fetch_all(db.pool()).await.db()?;
+            // One posting per article: its best-weighted completion.
+            let mut seen = std::collections::HashSet::new();
+            postings.extend(
+                rows.into_iter()
+                    .filter(|r| seen.insert(r.0))
+                    .map(|r| Posting {
+                        term: key.clone(),
+                        article: r.0,
+                        weight: r.1,
+                        length: r.2,
+                    }),
+            );
         }
-        let mut best: HashMap<(String, i64), usize> = HashMap::new();
-        let mut keep = vec![true; postings.len()];
-        for (i, po) in postings.iter().enumerate() {
-            if let Some(&j) = best.get(&(po.term.clone(), po.article)) {
-                if postings[j].weight >= po.weight {
-                    keep[i] = false
-                } else {
-                    keep[j] = false;
-                    best.insert((po.term.clone(), po.article), i);
-                }
-            } else {
-                best.insert((po.term.clone(), po.article), i);
-            }
-        }
-        let mut i = 0;
-        postings.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
         terms.retain(|t| t != pre);
     }
-    let (n, avg): (i64, f64) = stats(db, &allowed).await?;
-    let ranked = search::rank(&postings, n, avg);
+    let (n, total): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(articles), 0) AS BIGINT), CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM desk_kb_stats WHERE level <= $1",
+    )
+    .bind(reader)
+    .fetch_one(db.pool())
+    .await
+    .db()?;
+    let avg = if n > 0 { total as f64 / n as f64 } else { 1.0 };
+    let ranked = search::rank(&postings, &df, n, avg);
     let top: Vec<(i64, f64)> = ranked.into_iter().take(limit).collect();
     if top.is_empty() {
         return Ok(Vec::new());
@@ -380,16 +504,6 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
             })
         })
         .collect())
-}
-
-/// Published articles readable by these audiences, and their mean length.
-async fn stats(db: &Db, allowed: &[&'static str]) -> Result<(i64, f64)> {
-    let mut sql = SqlBuf::new(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM desk_articles WHERE status = 'published' AND audience IN ",
-    );
-    sql.bind_list(allowed.iter().copied());
-    let (n, total): (i64, i64) = sql.query_as().fetch_one(db.pool()).await.db()?;
-    Ok((n, if n > 0 { total as f64 / n as f64 } else { 1.0 }))
 }
 
 /// Articles for the editor's list (IT staff: drafts too), newest first.

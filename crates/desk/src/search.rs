@@ -94,15 +94,17 @@ pub struct Posting {
     pub length: i64,
 }
 
-/// Ranks articles by BM25 over the postings of the query's terms. Ties go
+/// Ranks articles by BM25 over the postings read for the query's terms,
+/// with each term's document frequency `df`. Ties go
 /// to the lower id, so the order is the same everywhere.
-pub fn rank(postings: &[Posting], documents: i64, average_length: f64) -> Vec<(i64, f64)> {
+pub fn rank(
+    postings: &[Posting],
+    df: &HashMap<String, i64>,
+    documents: i64,
+    average_length: f64,
+) -> Vec<(i64, f64)> {
     const K1: f64 = 1.2;
     const B: f64 = 0.75;
-    let mut df: HashMap<&str, i64> = HashMap::new();
-    for p in postings {
-        *df.entry(p.term.as_str()).or_default() += 1;
-    }
     let n = documents.max(1) as f64;
     let avg = if average_length > 0.0 {
         average_length
@@ -111,7 +113,7 @@ pub fn rank(postings: &[Posting], documents: i64, average_length: f64) -> Vec<(i
     };
     let mut scores: HashMap<i64, f64> = HashMap::new();
     for p in postings {
-        let d = df[p.term.as_str()] as f64;
+        let d = df.get(&p.term).copied().unwrap_or(1).max(1) as f64;
         let idf = ((n - d + 0.5) / (d + 0.5) + 1.0).ln();
         let tf = p.weight as f64;
         let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * p.length as f64 / avg));
@@ -227,7 +229,8 @@ mod tests {
             p("redemarr", 2, 1, 100),
             p("box", 3, 1, 100),
         ];
-        let ranked = rank(&postings, 10, 100.0);
+        let df: HashMap<String, i64> = [("box".to_string(), 3), ("redemarr".to_string(), 1)].into();
+        let ranked = rank(&postings, &df, 10, 100.0);
         assert_eq!(
             ranked.iter().map(|r| r.0).collect::<Vec<_>>(),
             vec![2, 1, 3]
