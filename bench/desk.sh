@@ -4,7 +4,7 @@
 #   2. ticket creation through POST /api/v1/tickets, 64 clients, on `relais serve` with SQLite;
 #   3. `relais mailgate`, one process per message (goal: 100 messages/s), SQLite then PostgreSQL.
 # Usage: bench/desk.sh   (PostgreSQL from RELAIS_BENCH_PG, default postgres://postgres@127.0.0.1:5432)
-# Knobs: ARTICLES=10000 QUERIES=2000 REQUESTS=5000 CONCURRENCY=64 MESSAGES=1000 PARALLEL=2 PORT=18791
+# Knobs: PARTS="kb tickets mailgate" ARTICLES=10000 QUERIES=2000 REQUESTS=5000 CONCURRENCY=64 MESSAGES=1000 PARALLEL=2 PORT=18791
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG=${RELAIS_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
@@ -21,6 +21,8 @@ export RELAIS_LOG=warn LANG=C
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 
+PARTS=${PARTS:-kb tickets mailgate}
+if [[ " $PARTS " == *" kb "* ]]; then
 echo "== knowledge-base search, SQLite"
 "$BIN/relais-desk-bench" kb "sqlite://$WORK/kb.db" --articles "$ARTICLES" --queries "$QUERIES"
 if psql "$PG/postgres" -qc 'SELECT 1' >/dev/null 2>&1; then
@@ -29,14 +31,19 @@ if psql "$PG/postgres" -qc 'SELECT 1' >/dev/null 2>&1; then
   "$BIN/relais-desk-bench" kb "$PG/relais_bench_desk" --articles "$ARTICLES" --queries "$QUERIES"
 fi
 
+fi
+
+if [[ " $PARTS " == *" tickets "* ]]; then
 echo "== ticket creation, SQLite, $CONCURRENCY clients"
 "$BIN/relais-bench" gen "$WORK/people" 1000 >/dev/null
 export RELAIS_DATABASE_URL="sqlite://$WORK/tickets.db"
 "$BIN/relais" import units "$WORK/people/units.csv" >/dev/null
 "$BIN/relais" import people "$WORK/people/people.csv" >/dev/null
-cut -d';' -f2 "$WORK/people/people.csv" | tail -n +2 | head -n "$ACCOUNTS" >"$WORK/emails"
+cut -d';' -f2 "$WORK/people/people.csv" | sed -n "2,$((ACCOUNTS + 1))p" >"$WORK/emails"
 : >"$WORK/tokens"
 while read -r email; do
+  # A token acts for a person with an account.
+  echo "bench password $RANDOM$RANDOM" | "$BIN/relais" admin create-user --email "$email" >/dev/null
   "$BIN/relais" admin token --email "$email" --expires 1 >>"$WORK/tokens"
 done <"$WORK/emails"
 "$BIN/relais" serve --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
@@ -46,7 +53,9 @@ for _ in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
 echo "tickets in the database: $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM desk_tickets').fetchone()[0])" "$WORK/tickets.db")"
 unset RELAIS_DATABASE_URL
+fi
 
+if [[ " $PARTS " == *" mailgate "* ]]; then
 echo "== relais mailgate, one process per message, SQLite"
 "$BIN/relais" --version >/dev/null
 RELAIS_DATABASE_URL="sqlite://$WORK/mail.db" "$BIN/relais" migrate >/dev/null
@@ -57,4 +66,5 @@ if psql "$PG/postgres" -qc 'SELECT 1' >/dev/null 2>&1; then
   psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS relais_bench_mail' -c 'CREATE DATABASE relais_bench_mail' >/dev/null
   RELAIS_DATABASE_URL="$PG/relais_bench_mail" "$BIN/relais" migrate >/dev/null
   "$BIN/relais-desk-bench" mailgate --relais "$BIN/relais" "$PG/relais_bench_mail" --messages "$MESSAGES" --parallel "$PARALLEL"
+fi
 fi
