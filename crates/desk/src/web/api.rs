@@ -70,8 +70,10 @@ struct ListQuery {
     /// Words to find in subjects and descriptions.
     q: Option<String>,
     /// A category (home_box, vpn…).
+    #[param(value_type = Option<Category>)]
     category: Option<String>,
     /// new, in_progress, waiting, resolved or closed.
+    #[param(value_type = Option<Status>)]
     status: Option<String>,
     /// Only the caller's own requests.
     mine: Option<bool>,
