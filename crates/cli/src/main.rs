@@ -73,6 +73,9 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace the SQLite database with a backup (refused while a server runs).
     Restore { file: PathBuf },
+    /// Take one mail for the IT desk on standard input, as an MTA pipe
+    /// delivers it; exits 65 (refused, with the reason) or 75 (try again).
+    Mailgate,
 }
 
 #[derive(Subcommand)]
@@ -260,6 +263,9 @@ async fn main() -> anyhow::Result<()> {
                     &cfg.web(),
                 );
                 relais_training::demo::load(&training, &directory, demo::SEED).await?;
+                eprintln!("Loading six weeks of the IT desk…");
+                let desk = relais_desk::Desk::new(db.clone(), Arc::new(SystemClock), &cfg.web());
+                relais_desk::demo::load(&desk, &directory, demo::SEED).await?;
             }
             println!("Relais demo: open {}/", cfg.public_url);
             println!("Every demo account's password is: {}", demo::PASSWORD);
@@ -386,6 +392,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Restore { file } => {
             ops::restore(&cfg, &file).await?;
             println!("database restored from {}", file.display());
+        }
+        Command::Mailgate => {
+            let code = relais::mailgate(&cfg).await;
+            std::process::exit(code);
         }
     }
     Ok(())

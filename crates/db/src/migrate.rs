@@ -24,6 +24,7 @@ pub static MIGRATIONS: &[(i64, &str, &str)] = &[
         "training",
         include_str!("../migrations/0003_training.sql"),
     ),
+    (4, "desk", include_str!("../migrations/0004_desk.sql")),
 ];
 
 pub(crate) fn render(sql: &str, backend: Backend) -> String {

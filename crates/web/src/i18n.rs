@@ -95,12 +95,14 @@ mod tests {
         let fr = keys(concat!(
             include_str!("../locales/fr/main.ftl"),
             include_str!("../locales/fr/directory.ftl"),
-            include_str!("../locales/fr/training.ftl")
+            include_str!("../locales/fr/training.ftl"),
+            include_str!("../locales/fr/desk.ftl")
         ));
         let en = keys(concat!(
             include_str!("../locales/en/main.ftl"),
             include_str!("../locales/en/directory.ftl"),
-            include_str!("../locales/en/training.ftl")
+            include_str!("../locales/en/training.ftl"),
+            include_str!("../locales/en/desk.ftl")
         ));
         for k in &fr {
             assert!(en.contains(k), "{k} is missing in English");

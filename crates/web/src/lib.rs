@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod banners;
 pub mod ctx;
 pub mod error;
 pub mod form;

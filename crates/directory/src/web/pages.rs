@@ -23,10 +23,19 @@ struct HomePage {
     roles: Vec<String>,
     can_browse: bool,
     is_admin: bool,
+    banners: Vec<relais_web::banners::Banner>,
 }
 
-async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
+async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    sources: Option<axum::Extension<relais_web::banners::BannerSources>>,
+) -> AppResult<Html<String>> {
     let p = ctx.require()?;
+    let banners = match sources {
+        Some(axum::Extension(s)) => s.collect(&state.db, ctx.lang).await,
+        None => Vec::new(),
+    };
     let t = T(ctx.lang);
     let roles = p
         .roles()
@@ -39,6 +48,7 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>
         roles,
         can_browse: DirectoryView::can_browse(p),
         is_admin: p.is_admin(),
+        banners,
     })
 }
 

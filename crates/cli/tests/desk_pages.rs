@@ -1,0 +1,561 @@
+//! The IT desk's pages as people use them, without JavaScript: the request
+//! form and its server-side suggestions, the ticket page, the queue and its
+//! SLA, the hotline's call screen, known issues on the home page, the week
+//! view, the dashboard and its exports, the article editor, held mail and
+//! the public form.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use support::{PASSWORD, TestApp};
+
+/// A multipart form post carrying the CSRF token and, optionally, one file.
+async fn post_multipart(
+    app: &mut TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &str, &[u8])>,
+) -> support::Resp {
+    if !app.cookies.contains_key("relais_csrf") {
+        app.get("/login").await;
+    }
+    let csrf = app.cookies["relais_csrf"].clone();
+    let boundary = "----relais-test-boundary";
+    let mut body: Vec<u8> = Vec::new();
+    let mut all = vec![("_csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    for (k, v) in all {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, ct, data)) = file {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n").as_bytes());
+        body.extend(data);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let cookie = app
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let req = Request::post(path)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    support::Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn desk(app: &TestApp) -> relais_desk::Desk {
+    let web = relais_web::WebConfig {
+        public_url: "http://relais.test".into(),
+        mail_domain: "relais.test".into(),
+        ..Default::default()
+    };
+    relais_desk::Desk::new(
+        app.db.db.clone(),
+        std::sync::Arc::new(app.clock.clone()),
+        &web,
+    )
+}
+
+async fn principal(app: &TestApp, email: &str) -> relais_core::Principal {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap();
+    use relais_web::Identity;
+    relais_directory::DirectoryIdentity::new(
+        app.db.db.clone(),
+        std::sync::Arc::new(app.clock.clone()),
+    )
+    .principal(relais_core::PersonId(id))
+    .await
+    .unwrap()
+    .unwrap()
+}
+
+fn ticket_id(location: &str) -> i64 {
+    location
+        .trim_start_matches("/desk/tickets/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_agent_is_offered_answers_then_opens_a_ticket_without_javascript() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.account("it@x.test", &["it_staff:delegation:DR-PACA"])
+        .await;
+    let d = desk(&app);
+    let staff = principal(&app, "it@x.test").await;
+    relais_desk::kb::create(
+        &d,
+        &staff,
+        relais_desk::kb::ArticleInput {
+            title: "Ma box internet ne marche plus : premières vérifications".into(),
+            body: "Débranchez la box trente secondes.".into(),
+            category: "home_box".into(),
+            audience: "public".into(),
+            status: "published".into(),
+            review_on: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    relais_desk::known_issues::publish(
+        &d,
+        &staff,
+        relais_desk::known_issues::NewKnownIssue {
+            title: "Panne d'un fournisseur d'accès".into(),
+            body: "Rétablissement sous 48 heures.".into(),
+            category: None,
+            keywords: "box".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    app.sign_in("agent@x.test", PASSWORD).await;
+    // The home page carries the crisis banner.
+    let home = app.get("/").await;
+    assert!(
+        home.body.contains("Panne d&#39;un fournisseur")
+            || home.body.contains("Panne d'un fournisseur")
+            || home.body.contains("Panne d&#x27;un"),
+        "{}",
+        home.body
+    );
+    // The form's "search the knowledge base" button, without scripts: suggestions and the known issue.
+    let r = post_multipart(
+        &mut app,
+        "/desk/tickets",
+        &[
+            ("subject", "ma box ne marche plus"),
+            ("description", ""),
+            ("search", "1"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<mark>box</mark>"), "{}", r.body);
+    assert!(r.body.contains("fournisseur d"), "known issue shown");
+    assert!(
+        r.body.contains("value=\"ma box ne marche plus\""),
+        "what was typed is kept"
+    );
+    // The script's fragment says the same.
+    let frag = app.get("/desk/suggest?q=ma%20box%20ne%20marche").await;
+    assert!(frag.body.contains("premières vérifications"));
+
+    // A forbidden attachment: the reason in French, nothing written.
+    let before = app.count("SELECT COUNT(*) FROM desk_tickets").await;
+    let r = post_multipart(
+        &mut app,
+        "/desk/tickets",
+        &[
+            ("subject", "Ma box ne marche plus"),
+            ("description", "Le voyant clignote."),
+        ],
+        Some(("outil.exe", "application/octet-stream", b"MZ\x90\x00")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("est refusé"), "{}", r.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM desk_tickets").await, before);
+
+    // Opening it anyway, with a screenshot and some HTML that must stay inert.
+    let r = post_multipart(
+        &mut app,
+        "/desk/tickets",
+        &[
+            ("subject", "Ma box ne marche plus"),
+            (
+                "description",
+                "Le voyant clignote <img src=x onerror=alert(1)>",
+            ),
+        ],
+        Some(("voyant.png", "image/png", b"\x89PNG\r\n")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = ticket_id(r.location());
+    let page = app.get(r.location()).await;
+    assert!(page.body.contains("Votre demande est enregistrée"));
+    assert!(page.body.contains("voyant.png"));
+    assert!(!page.body.contains("<img src=x"), "inert");
+    let (attached,): (Option<i64>,) =
+        sqlx::query_as("SELECT known_issue_id FROM desk_tickets WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db.db.pool())
+            .await
+            .unwrap();
+    assert!(attached.is_some(), "attached to the known issue");
+    let mine = app.get("/desk/my").await;
+    assert!(mine.body.contains(&format!("#{id}")));
+
+    // IT staff answer from the ticket page; the agent sees the answer, not the note.
+    app.cookies.clear();
+    app.sign_in("it@x.test", PASSWORD).await;
+    let queue = app.get("/desk/queue").await;
+    assert!(
+        queue.body.contains(&format!("#{id}")) && queue.body.contains("reste"),
+        "{}",
+        queue.body
+    );
+    let r = post_multipart(
+        &mut app,
+        &format!("/desk/tickets/{id}/reply"),
+        &[("body", "Note : panne opérateur"), ("internal", "1")],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = post_multipart(
+        &mut app,
+        &format!("/desk/tickets/{id}/reply"),
+        &[("body", "C'est la panne de l'opérateur, rétablie sous 48 h.")],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.cookies.clear();
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let page = app.get(&format!("/desk/tickets/{id}")).await;
+    assert!(page.body.contains("rétablie sous 48 h"));
+    assert!(!page.body.contains("Note : panne opérateur"));
+    // The agent says it is solved.
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/status"),
+            &[("status", "resolved")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // …but may not close it outright.
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/status"),
+            &[("status", "closed")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn it_staff_work_the_queue_the_hotline_and_the_dashboard() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.account("it@x.test", &["it_staff:delegation:DR-PACA"])
+        .await;
+    app.account("est@x.test", &[]).await;
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let r = post_multipart(
+        &mut app,
+        "/desk/tickets",
+        &[
+            ("subject", "VPN impossible"),
+            ("description", "Refusé"),
+            ("urgency", "high"),
+        ],
+        None,
+    )
+    .await;
+    let id = ticket_id(r.location());
+    app.cookies.clear();
+
+    // Agents do not reach IT pages.
+    app.sign_in("est@x.test", PASSWORD).await;
+    for path in [
+        "/desk/queue",
+        "/desk/hotline",
+        "/desk/dashboard",
+        "/desk/week",
+        "/desk/known-issues",
+        "/desk/held",
+        "/desk/kb/new",
+    ] {
+        assert_eq!(app.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // The SLA: a high-priority VPN request must be answered within two hours.
+    app.clock.advance_secs(3 * 3600);
+    app.cookies.clear();
+    app.sign_in("it@x.test", PASSWORD).await;
+    let breaches = app.get("/desk/breaches").await;
+    assert!(
+        breaches.body.contains(&format!("#{id}")),
+        "{}",
+        breaches.body
+    );
+    assert!(breaches.body.contains("en retard"));
+
+    // Remote session: consent is required; with it, it shows on the ticket and in the week view.
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/remote"),
+            &[
+                ("tool", "TeamViewer"),
+                ("code", "123 456 789"),
+                ("started_at", "2020-03-17T14:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("accord de l"), "{}", r.body);
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/remote"),
+            &[
+                ("tool", "TeamViewer"),
+                ("code", "123 456 789"),
+                ("consent", "1"),
+                ("started_at", "2020-03-17T14:00"),
+                ("ended_at", "2020-03-17T14:20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/visit"),
+            &[
+                ("site", "Campus Timone"),
+                ("visit_at", "2020-03-18T10:00"),
+                ("done", "Écran remplacé"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let week = app.get("/desk/week?day=2020-03-18").await;
+    assert!(
+        week.body.contains("123 456 789") && week.body.contains("Campus Timone"),
+        "{}",
+        week.body
+    );
+
+    // The hotline: an outside caller recorded on the fly, with a ticket and a callback.
+    let r = app
+        .post_form(
+            "/desk/hotline/calls",
+            &[
+                ("name", "Dr Claire Dubois"),
+                ("phone", "0491000000"),
+                ("organisation", "Cabinet médical"),
+                ("about", "Certificat impossible à valider"),
+                ("urgency", "high"),
+                ("callback_minutes", "30"),
+                ("open_ticket", "1"),
+                ("category", "national_app"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let call_ticket = ticket_id(r.location());
+    let r = app
+        .post_form(
+            "/desk/hotline/calls",
+            &[
+                ("name", "Dr Marc Roux"),
+                ("email", "marc@cabinet.example"),
+                ("about", "Question sur l'impression"),
+                ("urgency", "low"),
+                ("callback_minutes", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Without a way to reach the caller: refused, in French.
+    let r = app
+        .post_form(
+            "/desk/hotline/calls",
+            &[("name", "Anonyme"), ("about", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let screen = app.get("/desk/hotline").await;
+    let (dubois, roux) = (
+        screen.body.find("Dr Claire Dubois").unwrap(),
+        screen.body.find("Dr Marc Roux").unwrap(),
+    );
+    assert!(dubois < roux, "the urgent callback comes first");
+    assert!(
+        app.get(&format!("/desk/tickets/{call_ticket}"))
+            .await
+            .body
+            .contains("Cabinet médical")
+    );
+
+    // Merge a duplicate.
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{call_ticket}/merge"),
+            &[("into", &call_ticket.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A resolved ticket becomes an article draft, then a published article.
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/status"),
+            &[("status", "resolved")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(&format!("/desk/tickets/{id}/article"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let edit = app.get(r.location()).await;
+    assert!(edit.body.contains("VPN impossible"));
+    let r = app
+        .post_form(
+            "/desk/kb/articles",
+            &[
+                ("title", "Article <b>gras</b>"),
+                ("body", "Texte <script>alert(1)</script> et **gras**"),
+                ("category", "vpn"),
+                ("audience", "agents"),
+                ("status", "published"),
+                ("review_on", "2020-09-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let article = app.get(r.location()).await;
+    assert!(
+        article.body.contains("<strong>gras</strong>") && !article.body.contains("<script>alert"),
+        "{}",
+        article.body
+    );
+    let r = app
+        .post_form(
+            "/desk/kb/articles",
+            &[
+                ("title", "x"),
+                ("body", "y"),
+                ("category", "nope"),
+                ("audience", "agents"),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Known issues: publish, then resolve everything attached.
+    let r = app
+        .post_form(
+            "/desk/known-issues",
+            &[
+                ("title", "VPN en panne"),
+                ("body", "Passerelle arrêtée"),
+                ("keywords", "vpn"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get("/desk/known-issues")
+            .await
+            .body
+            .contains("VPN en panne")
+    );
+
+    // The dashboard and its exports.
+    let dash = app.get("/desk/dashboard").await;
+    assert!(
+        dash.body.contains("<svg") && dash.body.contains("<table>"),
+        "chart and its table"
+    );
+    let csv = app.get("/desk/dashboard.csv").await;
+    assert!(csv.content_type().starts_with("text/csv"));
+    assert!(csv.body.contains("VPN;"), "{}", csv.body);
+    let xlsx = app.get("/desk/dashboard.xlsx").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.content_type().contains("spreadsheetml"));
+}
+
+#[tokio::test]
+async fn the_public_form_works_without_javascript_and_stops_a_flood() {
+    let mut app = TestApp::new().await;
+    let page = app.get("/desk/public").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = |body: &str| {
+        let i = body.find("name=\"challenge\" value=\"").unwrap() + 24;
+        body[i..].split('"').next().unwrap().to_string()
+    };
+    let sum = |body: &str| -> u32 {
+        let i = body.find("combien font ").unwrap() + 13;
+        let q: String = body[i..].chars().take_while(|c| *c != '?').collect();
+        q.split('+').map(|n| n.trim().parse::<u32>().unwrap()).sum()
+    };
+    let r = app
+        .post_form(
+            "/desk/public",
+            &[
+                ("name", "Dr A"),
+                ("email", "a@cabinet.example"),
+                ("subject", "Connexion"),
+                ("description", "Erreur"),
+                ("challenge", &token(&page.body)),
+                ("answer", "999"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("anti-robot"), "{}", r.body);
+    let mut statuses = Vec::new();
+    let mut body = app.get("/desk/public").await.body;
+    for i in 0..7 {
+        let email = format!("dr{i}@cabinet.example");
+        let answer = sum(&body).to_string();
+        let r = app
+            .post_form(
+                "/desk/public",
+                &[
+                    ("name", "Dr B"),
+                    ("email", &email),
+                    ("subject", "Connexion"),
+                    ("description", "Erreur"),
+                    ("challenge", &token(&body)),
+                    ("answer", &answer),
+                ],
+            )
+            .await;
+        statuses.push(r.status.as_u16());
+        body = r.body;
+    }
+    assert_eq!(
+        statuses,
+        vec![200, 200, 200, 200, 200, 429, 429],
+        "five per address per hour"
+    );
+    assert!(body.contains("Trop de demandes"));
+}
