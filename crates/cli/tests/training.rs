@@ -3,48 +3,39 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use support::{PASSWORD, TestApp};
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<serde_json::Value>,
-) -> support::Resp {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    let body = match body {
-        Some(b) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    let resp = tower::ServiceExt::oneshot(app.router.clone(), req.body(body).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    support::Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
+use axum::http::StatusCode;
+use support::{PASSWORD, TestApp, call};
 
 /// POSTs `body`, expects 201 Created, and returns the new id.
 async fn created(app: &TestApp, path: &str, token: &str, body: serde_json::Value) -> i64 {
     let r = call(app, "POST", path, token, Some(body)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.body);
     r.json()["id"].as_i64().unwrap()
+}
+
+/// A workshop course with two sessions of one seat, a week apart.
+async fn two_one_seat_workshops(app: &TestApp, officer_token: &str) -> (i64, i64) {
+    let course = created(
+        app,
+        "/api/v1/courses",
+        officer_token,
+        serde_json::json!({"title": "Atelier", "format": "workshop"}),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for start in ["2020-03-24T09:00:00+01:00", "2020-03-31T09:00:00+02:00"] {
+        let session = serde_json::json!({"starts_at": start, "ends_at": start.replace("T09", "T12"), "capacity": 1});
+        ids.push(
+            created(
+                app,
+                &format!("/api/v1/courses/{course}/sessions"),
+                officer_token,
+                session,
+            )
+            .await,
+        );
+    }
+    (ids[0], ids[1])
 }
 
 fn parse_ics(text: &str) -> Vec<ical::parser::ical::component::IcalCalendar> {
@@ -548,28 +539,7 @@ async fn a_waitlisted_person_moved_where_seats_are_free_gets_one() {
     let (_, ot) = app.token(officer, 30).await;
     let (_, at) = app.token(a, 30).await;
     let (_, bt) = app.token(b, 30).await;
-    let course = created(
-        &app,
-        "/api/v1/courses",
-        &ot,
-        serde_json::json!({"title": "Atelier", "format": "workshop"}),
-    )
-    .await;
-    let one = |start: &str| serde_json::json!({"starts_at": start, "ends_at": start.replace("T09", "T12"), "capacity": 1});
-    let full = created(
-        &app,
-        &format!("/api/v1/courses/{course}/sessions"),
-        &ot,
-        one("2020-03-24T09:00:00+01:00"),
-    )
-    .await;
-    let free = created(
-        &app,
-        &format!("/api/v1/courses/{course}/sessions"),
-        &ot,
-        one("2020-03-31T09:00:00+02:00"),
-    )
-    .await;
+    let (full, free) = two_one_seat_workshops(&app, &ot).await;
     call(
         &app,
         "POST",
@@ -610,28 +580,7 @@ async fn an_officer_registers_and_moves_people_from_the_session_page() {
     let officer = app.account("it@x.test", &["training_officer"]).await;
     app.account("agent@x.test", &[]).await;
     let (_, ot) = app.token(officer, 30).await;
-    let course = created(
-        &app,
-        "/api/v1/courses",
-        &ot,
-        serde_json::json!({"title": "Atelier", "format": "workshop"}),
-    )
-    .await;
-    let one = |start: &str| serde_json::json!({"starts_at": start, "ends_at": start.replace("T09", "T12"), "capacity": 1});
-    let a = created(
-        &app,
-        &format!("/api/v1/courses/{course}/sessions"),
-        &ot,
-        one("2020-03-24T09:00:00+01:00"),
-    )
-    .await;
-    let b = created(
-        &app,
-        &format!("/api/v1/courses/{course}/sessions"),
-        &ot,
-        one("2020-03-31T09:00:00+02:00"),
-    )
-    .await;
+    let (a, b) = two_one_seat_workshops(&app, &ot).await;
     app.sign_in("it@x.test", PASSWORD).await;
     let r = app
         .post_form(
