@@ -40,10 +40,6 @@ pub struct Ask {
 
 type Answer = Result<(i64, RegistrationStatus)>;
 
-fn invalid(field: &'static str, key: &'static str) -> Error {
-    Error::invalid(field, key)
-}
-
 fn active_key(session: i64, person: PersonId) -> String {
     format!("{session}:{}", person.0)
 }
@@ -78,7 +74,10 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Answer> {
     };
     for (i, p) in persons.iter().enumerate() {
         if out[i].is_none() && !briefs.contains_key(p) {
-            out[i] = Some(Err(invalid("person_id", "training-error-unknown-person")));
+            out[i] = Some(Err(Error::invalid(
+                "person_id",
+                "training-error-unknown-person",
+            )));
         }
     }
     let live: Vec<usize> = (0..n).filter(|i| out[*i].is_none()).collect();
@@ -272,17 +271,26 @@ impl Group<'_> {
             o.check(s.delegation_id.map(DelegationId))?;
         }
         if s.cancelled {
-            return Err(invalid("session", "training-error-session-cancelled"));
+            return Err(Error::invalid(
+                "session",
+                "training-error-session-cancelled",
+            ));
         }
         if office.is_none() {
             if now < s.opens || now >= s.closes {
-                return Err(invalid("session", "training-error-registration-closed"));
+                return Err(Error::invalid(
+                    "session",
+                    "training-error-registration-closed",
+                ));
             }
             if !in_audience(s, &self.briefs[&self.persons[i]]) {
-                return Err(invalid("session", "training-error-not-in-audience"));
+                return Err(Error::invalid("session", "training-error-not-in-audience"));
             }
         } else if now >= s.ends {
-            return Err(invalid("session", "training-error-registration-closed"));
+            return Err(Error::invalid(
+                "session",
+                "training-error-registration-closed",
+            ));
         }
         let key = active_key(a.session_id, self.persons[i]);
         if taken.contains(&key) {

@@ -474,29 +474,15 @@ pub async fn lock_many(
     Ok(out)
 }
 
+/// Locks one session and reads it with its counts; `NotFound` when it does not exist.
 pub async fn lock(
     tx: &mut Tx,
     backend: relais_db::Backend,
     now: Timestamp,
     id: i64,
 ) -> Result<Session> {
-    // Lock first (the row itself), then read with the counts.
-    let lock = format!(
-        "SELECT id FROM training_sessions WHERE id = $1{}",
-        relais_db::dialect::for_update(backend)
-    );
-    sqlx::query(sqlx::AssertSqlSafe(lock))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
-        .db()?
-        .ok_or(Error::NotFound)?;
-    let mut sql = SqlBuf::new("SELECT ");
-    sql.push(COLUMNS).push(FROM).push(" WHERE s.id = ").bind(id);
-    let row = sql.query().fetch_one(&mut **tx).await.db()?;
-    let mut a =
-        SqlBuf::new("SELECT session_id, target_id FROM session_audience WHERE session_id = ");
-    a.bind(id);
-    let aud: Vec<(i64, i64)> = a.query_as().fetch_all(&mut **tx).await.db()?;
-    row_to_session(now, &row, aud.into_iter().map(|(_, t)| t).collect())
+    lock_many(tx, backend, now, &[id])
+        .await?
+        .remove(&id)
+        .ok_or(Error::NotFound)
 }
