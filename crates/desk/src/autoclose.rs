@@ -3,7 +3,7 @@
 //! queues a job for that instant, and the job closes the ticket only if it
 //! is still resolved since that same instant.
 
-use relais_core::{Result, Timestamp};
+use relais_core::{Error, Result, Timestamp};
 use relais_db::{Db, DbResultExt, Tx};
 use relais_jobs::{JobError, JobHandler, NewJob};
 
@@ -41,7 +41,7 @@ pub(crate) async fn schedule(tx: &mut Tx, ticket: i64, resolved_at: Timestamp) -
 /// Sets the delay (IT staff, from the desk's settings page or the CLI).
 pub async fn set_delay_days(db: &Db, days: i64) -> Result<()> {
     if !(0..=365).contains(&days) {
-        return Err(crate::invalid(
+        return Err(Error::invalid(
             "autoclose_days",
             "desk-error-autoclose-days",
         ));

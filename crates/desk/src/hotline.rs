@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::access::DeskStaff;
 use crate::model::{Channel, Urgency};
 use crate::tickets::{self, Draft, Requester};
-use crate::{Desk, clean, invalid, public, required};
+use crate::{Desk, clean, public, required};
 
 /// A call as the hotline agent types it during the conversation.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -53,7 +53,7 @@ pub async fn log_call(desk: &Desk, p: &Principal, c: NewCall) -> Result<(i64, Op
             m.parse::<i64>()
                 .ok()
                 .filter(|m| (0..=60 * 24 * 30).contains(m))
-                .ok_or_else(|| invalid("callback_minutes", "desk-error-callback"))?,
+                .ok_or_else(|| Error::invalid("callback_minutes", "desk-error-callback"))?,
         ),
     };
     let person_email = c.person_email.trim();
@@ -62,11 +62,11 @@ pub async fn log_call(desk: &Desk, p: &Principal, c: NewCall) -> Result<(i64, Op
         None
     } else {
         let email = relais_core::values::Email::parse(person_email)
-            .map_err(|_| invalid("person_email", "desk-error-unknown-person"))?;
+            .map_err(|_| Error::invalid("person_email", "desk-error-unknown-person"))?;
         Some(
             relais_directory::accounts::person_by_email(&desk.db, &email)
                 .await?
-                .ok_or_else(|| invalid("person_email", "desk-error-unknown-person"))?,
+                .ok_or_else(|| Error::invalid("person_email", "desk-error-unknown-person"))?,
         )
     };
     let external = if person.is_none() {
@@ -77,7 +77,7 @@ pub async fn log_call(desk: &Desk, p: &Principal, c: NewCall) -> Result<(i64, Op
         };
         let phone = clean(&c.phone, "phone", 40)?;
         if email.is_none() && phone.is_empty() {
-            return Err(invalid("phone", "desk-error-contact"));
+            return Err(Error::invalid("phone", "desk-error-contact"));
         }
         Some((
             name,

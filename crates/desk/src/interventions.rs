@@ -2,23 +2,23 @@
 //! and end, the technician) and on-site visits (site, date, what was done),
 //! recorded on a ticket and gathered in the desk's week view.
 
-use relais_core::{Principal, Result, Timestamp};
+use relais_core::{Error, Principal, Result, Timestamp};
 use relais_db::DbResultExt;
 use relais_db::audit::{self, Actor};
 use serde::Deserialize;
 
 use crate::access::DeskStaff;
-use crate::{Desk, invalid, required, thread};
+use crate::{Desk, required, thread};
 
 /// A date and time typed in a form (`YYYY-MM-DDTHH:MM`, local time).
 pub fn parse_local(field: &'static str, s: &str, tz: &str) -> Result<Timestamp> {
     let dt: jiff::civil::DateTime = s
         .trim()
         .parse()
-        .map_err(|_| invalid(field, "desk-error-date"))?;
+        .map_err(|_| Error::invalid(field, "desk-error-date"))?;
     let z = dt
         .in_tz(tz)
-        .map_err(|_| invalid(field, "desk-error-date"))?;
+        .map_err(|_| Error::invalid(field, "desk-error-date"))?;
     Ok(Timestamp::from_jiff(z.timestamp()))
 }
 
@@ -44,7 +44,7 @@ pub async fn add_remote(
     let tool = required(&r.tool, "tool", 100)?;
     let code = required(&r.code, "code", 100)?;
     if r.consent.is_none() {
-        return Err(invalid("consent", "desk-error-consent"));
+        return Err(Error::invalid("consent", "desk-error-consent"));
     }
     let started = parse_local("started_at", &r.started_at, &desk.time_zone)?;
     let ended = match r.ended_at.trim() {
@@ -52,7 +52,7 @@ pub async fn add_remote(
         e => Some(parse_local("ended_at", e, &desk.time_zone)?),
     };
     if ended.is_some_and(|e| e < started) {
-        return Err(invalid("ended_at", "desk-error-end-before-start"));
+        return Err(Error::invalid("ended_at", "desk-error-end-before-start"));
     }
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::access::DeskStaff;
 use crate::model::{ArticleAudience, ArticleStatus, Category};
 use crate::search::{self, Posting};
-use crate::{Desk, clean, invalid, required, thread};
+use crate::{Desk, clean, required, thread};
 
 /// Markdown to HTML that cannot run anything: raw HTML and scripts are
 /// stripped by ammonia, links get `rel="noopener noreferrer"`.
@@ -122,10 +122,10 @@ fn parse_day(s: &str, tz: &str) -> Result<Timestamp> {
     let d: jiff::civil::Date = s
         .trim()
         .parse()
-        .map_err(|_| invalid("review_on", "desk-error-date"))?;
+        .map_err(|_| Error::invalid("review_on", "desk-error-date"))?;
     let z = d
         .in_tz(tz)
-        .map_err(|_| invalid("review_on", "desk-error-date"))?;
+        .map_err(|_| Error::invalid("review_on", "desk-error-date"))?;
     Ok(Timestamp::from_jiff(z.timestamp()))
 }
 
@@ -148,14 +148,14 @@ fn check(a: &ArticleInput, tz: &str) -> Result<Checked> {
         title: required(&a.title, "title", 200)?,
         body: required(&a.body, "body", 100_000)?,
         category: Category::parse(&a.category)
-            .ok_or_else(|| invalid("category", "desk-error-category"))?,
+            .ok_or_else(|| Error::invalid("category", "desk-error-category"))?,
         audience: ArticleAudience::parse(&a.audience)
-            .ok_or_else(|| invalid("audience", "desk-error-audience"))?,
+            .ok_or_else(|| Error::invalid("audience", "desk-error-audience"))?,
         status: if a.status.trim().is_empty() {
             ArticleStatus::Draft
         } else {
             ArticleStatus::parse(&a.status)
-                .ok_or_else(|| invalid("status", "desk-error-article-status"))?
+                .ok_or_else(|| Error::invalid("status", "desk-error-article-status"))?
         },
         review: a
             .review_on
@@ -575,7 +575,7 @@ pub async fn draft_from_ticket(desk: &Desk, p: &Principal, ticket: i64) -> Resul
     a.require_staff()?;
     let t = crate::tickets::get(desk, &a).await?;
     if t.status.is_open() {
-        return Err(invalid("ticket", "desk-error-not-resolved"));
+        return Err(Error::invalid("ticket", "desk-error-not-resolved"));
     }
     let answers: Vec<String> = t
         .messages

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::access::DeskStaff;
 use crate::model::{Category, KnownIssueStatus, MessageKind, Status};
-use crate::{Desk, autoclose, clean, invalid, notices, required, search, thread};
+use crate::{Desk, autoclose, clean, notices, required, search, thread};
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewKnownIssue {
@@ -140,7 +140,7 @@ pub async fn publish(desk: &Desk, p: &Principal, k: NewKnownIssue) -> Result<i64
     let body = required(&k.body, "body", 10_000)?;
     let keywords = required(&k.keywords, "keywords", 500)?;
     if keywords.split(',').all(|p| search::terms(p).is_empty()) {
-        return Err(invalid("keywords", "desk-error-keywords"));
+        return Err(Error::invalid("keywords", "desk-error-keywords"));
     }
     let category = match k
         .category
@@ -149,9 +149,9 @@ pub async fn publish(desk: &Desk, p: &Principal, k: NewKnownIssue) -> Result<i64
         .filter(|c| !c.is_empty())
     {
         None => None,
-        Some(c) => {
-            Some(Category::parse(c).ok_or_else(|| invalid("category", "desk-error-category"))?)
-        }
+        Some(c) => Some(
+            Category::parse(c).ok_or_else(|| Error::invalid("category", "desk-error-category"))?,
+        ),
     };
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;
@@ -181,9 +181,9 @@ pub async fn attach(desk: &Desk, p: &Principal, ticket: i64, issue: i64) -> Resu
     thread::access_for(desk, p, ticket).await?.require_staff()?;
     let k = get(&desk.db, issue)
         .await
-        .map_err(|_| invalid("known_issue_id", "desk-error-known-issue"))?;
+        .map_err(|_| Error::invalid("known_issue_id", "desk-error-known-issue"))?;
     if k.status != KnownIssueStatus::Active {
-        return Err(invalid("known_issue_id", "desk-error-known-issue"));
+        return Err(Error::invalid("known_issue_id", "desk-error-known-issue"));
     }
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;
@@ -224,7 +224,7 @@ pub async fn resolve(desk: &Desk, p: &Principal, issue: i64, answer: &str) -> Re
         let updated = sqlx::query("UPDATE desk_known_issues SET status = 'resolved', resolved_at = $1, resolution = $2 WHERE id = $3 AND status = 'active'")
             .bind(now.0).bind(&answer).bind(issue).execute(&mut *tx).await.db()?;
         if updated.rows_affected() == 0 {
-            return Err(invalid("resolution", "desk-error-known-issue"));
+            return Err(Error::invalid("resolution", "desk-error-known-issue"));
         }
         let open: Vec<(i64, String)> = sqlx::query_as(
             "SELECT id, subject FROM desk_tickets WHERE known_issue_id = $1 AND merged_into IS NULL AND status IN ('new', 'in_progress', 'waiting') ORDER BY id",

@@ -28,7 +28,7 @@ mod web;
 
 use std::sync::Arc;
 
-use relais_core::{Clock, Error, Msg, Result};
+use relais_core::{Clock, Error, Result};
 
 pub use model::*;
 pub use web::feature;
@@ -56,24 +56,17 @@ impl Desk {
     }
 }
 
-pub(crate) fn invalid(field: &'static str, key: &'static str) -> Error {
-    Error::Invalid {
-        field,
-        msg: Msg::new(key),
-    }
-}
-
 /// Trims `s` and refuses it when longer than `max` characters or holding
 /// control characters other than line breaks and tabs.
 pub(crate) fn clean(s: &str, field: &'static str, max: usize) -> Result<String> {
     let s = s.trim();
     if s.chars().count() > max {
-        return Err(invalid(field, "desk-error-too-long"));
+        return Err(Error::invalid(field, "desk-error-too-long"));
     }
     if s.chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(invalid(field, "desk-error-control-characters"));
+        return Err(Error::invalid(field, "desk-error-control-characters"));
     }
     Ok(s.replace("\r\n", "\n"))
 }
@@ -81,7 +74,7 @@ pub(crate) fn clean(s: &str, field: &'static str, max: usize) -> Result<String> 
 pub(crate) fn required(s: &str, field: &'static str, max: usize) -> Result<String> {
     let s = clean(s, field, max)?;
     if s.is_empty() {
-        return Err(invalid(field, "error-required"));
+        return Err(Error::invalid(field, "error-required"));
     }
     Ok(s)
 }

@@ -13,14 +13,17 @@
 //!   Opening one spends it and sets a cookie good for that ticket only, until
 //!   the link would have expired; each mail brings a fresh link.
 
-use relais_core::{Error, Msg, Result, Timestamp};
+use relais_core::{Error, Result, Timestamp};
 use relais_db::{DbResultExt, Tx};
+use relais_web::ctx::random_token;
+use relais_web::session::hash_token;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::Desk;
 use crate::model::{Channel, Urgency};
 use crate::tickets::{self, Draft, Requester};
-use crate::{clean, invalid, required};
+use crate::{clean, required};
 
 /// Leading zero bits the proof of work needs (about 65,000 hashes).
 pub const POW_BITS: u32 = 16;
@@ -74,11 +77,21 @@ pub async fn hit(
     Ok(hits <= max)
 }
 
+/// The key that signs challenges: made once, by whichever instance needs it
+/// first, then only read.
 async fn secret(desk: &Desk) -> Result<Vec<u8>> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM desk_settings WHERE key = 'form_secret'")
+            .fetch_optional(desk.db.pool())
+            .await
+            .db()?;
+    if let Some((s,)) = found {
+        return Ok(s.into_bytes());
+    }
     let fresh = hex::encode(rand::random::<[u8; 32]>());
     sqlx::query("INSERT INTO desk_settings (key, value) VALUES ('form_secret', $1) ON CONFLICT (key) DO NOTHING")
         .bind(&fresh)
-        .execute(desk.db.pool())
+        .execute(desk.db.writer())
         .await
         .db()?;
     let (s,): (String,) =
@@ -136,7 +149,7 @@ pub fn solve(token: &str) -> String {
 }
 
 fn bad_challenge() -> Error {
-    invalid("answer", "desk-error-challenge")
+    Error::invalid("answer", "desk-error-challenge")
 }
 
 /// Checks a challenge and its proof (a counter) or its answer, and spends it.
@@ -150,7 +163,7 @@ async fn spend_challenge(
 ) -> Result<()> {
     let (body, mac) = token.rsplit_once('.').ok_or_else(bad_challenge)?;
     let expected = hex::encode(hmac_sha256(key, body.as_bytes()));
-    if !constant_time_eq(expected.as_bytes(), mac.as_bytes()) {
+    if !bool::from(expected.as_bytes().ct_eq(mac.as_bytes())) {
         return Err(bad_challenge());
     }
     let parts: Vec<&str> = body.split('.').collect();
@@ -159,7 +172,7 @@ async fn spend_challenge(
     };
     let issued: i64 = issued.parse().map_err(|_| bad_challenge())?;
     if now.0 / 1_000_000 - issued > CHALLENGE_SECS {
-        return Err(invalid("answer", "desk-error-challenge-expired"));
+        return Err(Error::invalid("answer", "desk-error-challenge-expired"));
     }
     let solved_by_work =
         counter.is_some_and(|c| !c.is_empty() && c.len() <= 20 && pow_bits(token, c) >= POW_BITS);
@@ -180,14 +193,9 @@ async fn spend_challenge(
         .await
         .db()?;
     if spent.rows_affected() == 0 {
-        return Err(invalid("answer", "desk-error-challenge-spent"));
+        return Err(Error::invalid("answer", "desk-error-challenge-spent"));
     }
     Ok(())
-}
-
-/// Compares in time independent of where the bytes differ.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The public form's fields.
@@ -324,19 +332,11 @@ pub(crate) async fn new_external(
     Ok(id)
 }
 
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-fn random_token() -> String {
-    hex::encode(rand::random::<[u8; 24]>())
-}
-
 /// A new follow link for `ticket`; returns the token to put in the URL.
 pub(crate) async fn issue_link(tx: &mut Tx, ticket: i64, now: Timestamp) -> Result<String> {
     let token = random_token();
     sqlx::query("INSERT INTO desk_follow_links (token_hash, ticket_id, kind, created_at, expires_at) VALUES ($1, $2, 'link', $3, $4)")
-        .bind(token_hash(&token))
+        .bind(hash_token(&token))
         .bind(ticket)
         .bind(now.0)
         .bind(now.plus_secs(LINK_SECS).0)
@@ -344,14 +344,6 @@ pub(crate) async fn issue_link(tx: &mut Tx, ticket: i64, now: Timestamp) -> Resu
         .await
         .db()?;
     Ok(token)
-}
-
-/// Why a link cannot be followed.
-fn link_error(key: &'static str) -> Error {
-    Error::Invalid {
-        field: "link",
-        msg: Msg::new(key),
-    }
 }
 
 /// Spends a link and returns (ticket, cookie token, seconds the cookie lasts).
@@ -362,29 +354,29 @@ pub async fn open_link(desk: &Desk, token: &str) -> Result<(i64, String, i64)> {
         let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
             "SELECT ticket_id, expires_at, used_at FROM desk_follow_links WHERE token_hash = $1 AND kind = 'link'",
         )
-        .bind(token_hash(token))
+        .bind(hash_token(token))
         .fetch_optional(&mut *tx)
         .await
         .db()?;
-        let (ticket, expires, used) = row.ok_or_else(|| link_error("desk-error-link-unknown"))?;
+        let (ticket, expires, used) = row.ok_or_else(|| Error::invalid("link", "desk-error-link-unknown"))?;
         if expires <= now.0 {
-            return Err(link_error("desk-error-link-expired"));
+            return Err(Error::invalid("link", "desk-error-link-expired"));
         }
         if used.is_some() {
-            return Err(link_error("desk-error-link-used"));
+            return Err(Error::invalid("link", "desk-error-link-used"));
         }
         let spent = sqlx::query("UPDATE desk_follow_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
             .bind(now.0)
-            .bind(token_hash(token))
+            .bind(hash_token(token))
             .execute(&mut *tx)
             .await
             .db()?;
         if spent.rows_affected() != 1 {
-            return Err(link_error("desk-error-link-used"));
+            return Err(Error::invalid("link", "desk-error-link-used"));
         }
         let cookie = random_token();
         sqlx::query("INSERT INTO desk_follow_links (token_hash, ticket_id, kind, created_at, expires_at) VALUES ($1, $2, 'cookie', $3, $4)")
-            .bind(token_hash(&cookie))
+            .bind(hash_token(&cookie))
             .bind(ticket)
             .bind(now.0)
             .bind(expires)
@@ -394,13 +386,7 @@ pub async fn open_link(desk: &Desk, token: &str) -> Result<(i64, String, i64)> {
         Ok((ticket, cookie, (expires - now.0) / 1_000_000))
     }
     .await;
-    match result {
-        Err(e) => {
-            relais_db::finish(tx, Ok(())).await?;
-            Err(e)
-        }
-        ok => relais_db::finish(tx, ok).await,
-    }
+    relais_db::finish(tx, result).await
 }
 
 /// The ticket a follow cookie opens, if it is still good.
@@ -408,7 +394,7 @@ pub async fn follow_cookie(desk: &Desk, cookie: &str) -> Result<Option<i64>> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT ticket_id, expires_at FROM desk_follow_links WHERE token_hash = $1 AND kind = 'cookie'",
     )
-    .bind(token_hash(cookie))
+    .bind(hash_token(cookie))
     .fetch_optional(desk.db.pool())
     .await
     .db()?;
@@ -429,7 +415,7 @@ pub async fn follow_reply(desk: &Desk, ticket: i64, body: &str) -> Result<()> {
     let result = async {
         let t = crate::thread::lock(&mut tx, desk, ticket).await?;
         if t.status == crate::model::Status::Closed || t.merged_into.is_some() {
-            return Err(invalid("body", "desk-error-ticket-closed"));
+            return Err(Error::invalid("body", "desk-error-ticket-closed"));
         }
         let (external, email): (Option<i64>, Option<String>) = sqlx::query_as(
             "SELECT t.requester_external_id, x.email FROM desk_tickets t LEFT JOIN desk_external_requesters x ON x.id = t.requester_external_id WHERE t.id = $1",

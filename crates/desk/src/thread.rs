@@ -12,7 +12,7 @@ use crate::access::{DeskStaff, TicketAccess, TicketRole};
 use crate::attachments::{self, Upload};
 use crate::model::{Category, MessageKind, Priority, Status};
 use crate::tickets::{self, event};
-use crate::{Desk, autoclose, invalid, notices, required};
+use crate::{Desk, autoclose, notices, required};
 
 /// A reply: only `body` is needed; `internal: true` makes it a note IT keeps to itself.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -104,7 +104,7 @@ pub async fn reply(
     let result = async {
         let t = lock(&mut tx, desk, id).await?;
         if t.status == Status::Closed || t.merged_into.is_some() {
-            return Err(invalid("body", "desk-error-ticket-closed"));
+            return Err(Error::invalid("body", "desk-error-ticket-closed"));
         }
         let kind = if r.internal { MessageKind::Internal } else { MessageKind::Public };
         let (mid,): (i64,) = sqlx::query_as(
@@ -160,7 +160,7 @@ pub async fn set_status(desk: &Desk, p: &Principal, id: i64, status: Status) -> 
     let result = async {
         let t = lock(&mut tx, desk, id).await?;
         if t.merged_into.is_some() {
-            return Err(invalid("status", "desk-error-ticket-closed"));
+            return Err(Error::invalid("status", "desk-error-ticket-closed"));
         }
         if a.role == TicketRole::Requester
             && !matches!(status, Status::Resolved | Status::InProgress)
@@ -215,13 +215,17 @@ pub async fn update(desk: &Desk, p: &Principal, id: i64, u: TicketUpdate) -> Res
         .priority
         .as_deref()
         .filter(|s| !s.is_empty())
-        .map(|s| Priority::parse(s).ok_or_else(|| invalid("priority", "desk-error-priority")))
+        .map(|s| {
+            Priority::parse(s).ok_or_else(|| Error::invalid("priority", "desk-error-priority"))
+        })
         .transpose()?;
     let category = u
         .category
         .as_deref()
         .filter(|s| !s.is_empty())
-        .map(|s| Category::parse(s).ok_or_else(|| invalid("category", "desk-error-category")))
+        .map(|s| {
+            Category::parse(s).ok_or_else(|| Error::invalid("category", "desk-error-category"))
+        })
         .transpose()?;
     let equipment = u
         .equipment
@@ -238,7 +242,7 @@ pub async fn update(desk: &Desk, p: &Principal, id: i64, u: TicketUpdate) -> Res
                     "SELECT person_id FROM role_grants WHERE person_id = $1 AND role IN ('it_staff', 'admin')")
                     .bind(assignee).fetch_optional(&mut *tx).await.db()?;
                 if ok.is_none() {
-                    return Err(invalid("assignee_id", "desk-error-assignee"));
+                    return Err(Error::invalid("assignee_id", "desk-error-assignee"));
                 }
                 Some(assignee)
             };
@@ -275,12 +279,12 @@ pub async fn update(desk: &Desk, p: &Principal, id: i64, u: TicketUpdate) -> Res
 /// points to the one that stays; its requester is told where to follow.
 pub async fn merge(desk: &Desk, p: &Principal, duplicate: i64, into: i64) -> Result<()> {
     if duplicate == into {
-        return Err(invalid("into", "desk-error-merge-self"));
+        return Err(Error::invalid("into", "desk-error-merge-self"));
     }
     tickets::access(desk, p, duplicate).await?.require_staff()?;
     match tickets::access(desk, p, into).await {
         Ok(a) => a.require_staff()?,
-        Err(Error::NotFound) => return Err(invalid("into", "desk-error-merge-unknown")),
+        Err(Error::NotFound) => return Err(Error::invalid("into", "desk-error-merge-unknown")),
         Err(e) => return Err(e),
     }
     let now = desk.clock.now();
@@ -289,7 +293,7 @@ pub async fn merge(desk: &Desk, p: &Principal, duplicate: i64, into: i64) -> Res
         let dup = lock(&mut tx, desk, duplicate).await?;
         let target = lock(&mut tx, desk, into).await?;
         if dup.merged_into.is_some() || target.merged_into.is_some() || target.status == Status::Closed {
-            return Err(invalid("into", "desk-error-merge-unknown"));
+            return Err(Error::invalid("into", "desk-error-merge-unknown"));
         }
         sqlx::query("UPDATE desk_tickets SET merged_into = $1, status = 'closed', closed_at = $2, updated_at = $2 WHERE id = $3")
             .bind(into).bind(now.0).bind(duplicate).execute(&mut *tx).await.db()?;

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::access::{self, DeskStaff, TicketAccess, TicketFacts};
 use crate::attachments::{self, AttachmentInfo, Upload};
 use crate::model::{Category, Channel, MessageKind, Priority, Status, Urgency};
-use crate::{Desk, clean, invalid, known_issues, notices, required, search};
+use crate::{Desk, clean, known_issues, notices, required, search};
 
 /// What it takes to open a ticket: a subject and a description.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -134,14 +134,16 @@ pub fn guess_category(text: &str) -> Category {
 pub(crate) fn parse_category(s: Option<&str>, text: &str) -> Result<Category> {
     match s.map(str::trim) {
         None => Ok(guess_category(text)),
-        Some(c) => Category::parse(c).ok_or_else(|| invalid("category", "desk-error-category")),
+        Some(c) => {
+            Category::parse(c).ok_or_else(|| Error::invalid("category", "desk-error-category"))
+        }
     }
 }
 
 pub(crate) fn parse_urgency(s: Option<&str>) -> Result<Urgency> {
     match s.map(str::trim) {
         None => Ok(Urgency::Normal),
-        Some(u) => Urgency::parse(u).ok_or_else(|| invalid("urgency", "desk-error-urgency")),
+        Some(u) => Urgency::parse(u).ok_or_else(|| Error::invalid("urgency", "desk-error-urgency")),
     }
 }
 
@@ -268,7 +270,10 @@ pub async fn create(
         let brief = match people::brief_in(&mut tx, requester_id).await {
             Ok(b) => b,
             Err(Error::NotFound) => {
-                return Err(invalid("requester_person_id", "desk-error-unknown-person"));
+                return Err(Error::invalid(
+                    "requester_person_id",
+                    "desk-error-unknown-person",
+                ));
             }
             Err(e) => return Err(e),
         };

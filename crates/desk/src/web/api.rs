@@ -5,6 +5,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use relais_core::Error;
 use relais_web::api::{ApiJson, Paging, Problem};
 use relais_web::{AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
@@ -97,14 +98,14 @@ async fn list_tickets(
         .as_deref()
         .filter(|s| !s.is_empty())
         .map(|c| {
-            Category::parse(c).ok_or_else(|| crate::invalid("category", "desk-error-category"))
+            Category::parse(c).ok_or_else(|| Error::invalid("category", "desk-error-category"))
         })
         .transpose()?;
     let status = q
         .status
         .as_deref()
         .filter(|s| !s.is_empty())
-        .map(|s| Status::parse(s).ok_or_else(|| crate::invalid("status", "desk-error-status")))
+        .map(|s| Status::parse(s).ok_or_else(|| Error::invalid("status", "desk-error-status")))
         .transpose()?;
     let filter = TicketFilter {
         q: q.q,
@@ -190,7 +191,7 @@ async fn kb_search(
     let query: String = query.chars().take(500).collect();
     let limit = match q.limit.unwrap_or(10) {
         l @ 1..=50 => l as usize,
-        _ => return Err(crate::invalid("limit", "desk-error-limit").into()),
+        _ => return Err(Error::invalid("limit", "desk-error-limit").into()),
     };
     let items = kb::search(&state.db, ctx.principal.as_ref(), &query, limit).await?;
     Ok(Json(SearchResult { query, items }))

@@ -498,7 +498,7 @@ async fn set_status(
     let p = ctx.require()?;
     let result = match Status::parse(&f.status) {
         Some(s) => thread::set_status(&services(&state), p, id, s).await,
-        None => Err(crate::invalid("status", "desk-error-status")),
+        None => Err(Error::invalid("status", "desk-error-status")),
     };
     answer(&state, &ctx, id, result, "status").await
 }

@@ -189,7 +189,7 @@ async fn update(
         None | Some("") => None,
         Some(a) => Some(
             a.parse::<i64>()
-                .map_err(|_| crate::invalid("assignee_id", "desk-error-assignee"))?,
+                .map_err(|_| Error::invalid("assignee_id", "desk-error-assignee"))?,
         ),
     };
     let u = TicketUpdate {
@@ -216,7 +216,7 @@ async fn merge(
     let p = ctx.require()?;
     let result = match f.into.trim().trim_start_matches('#').parse::<i64>() {
         Ok(into) => thread::merge(&services(&state), p, id, into).await,
-        Err(_) => Err(crate::invalid("into", "desk-error-merge-unknown")),
+        Err(_) => Err(Error::invalid("into", "desk-error-merge-unknown")),
     };
     answer(&state, &ctx, id, result, "merged").await
 }
@@ -235,7 +235,7 @@ async fn attach_issue(
     let p = ctx.require()?;
     let result = match f.known_issue_id.trim().parse::<i64>() {
         Ok(k) => known_issues::attach(&services(&state), p, id, k).await,
-        Err(_) => Err(crate::invalid("known_issue_id", "desk-error-known-issue")),
+        Err(_) => Err(Error::invalid("known_issue_id", "desk-error-known-issue")),
     };
     answer(&state, &ctx, id, result, "saved").await
 }
