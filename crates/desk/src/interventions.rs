@@ -8,7 +8,7 @@ use relais_db::audit::{self, Actor};
 use serde::Deserialize;
 
 use crate::access::DeskStaff;
-use crate::{Desk, required, thread};
+use crate::{Desk, required};
 
 /// A date and time typed in a form (`YYYY-MM-DDTHH:MM`, local time).
 pub fn parse_local(field: &'static str, s: &str, tz: &str) -> Result<Timestamp> {
@@ -40,7 +40,9 @@ pub async fn add_remote(
     ticket: i64,
     r: NewRemoteSession,
 ) -> Result<i64> {
-    thread::access_for(desk, p, ticket).await?.require_staff()?;
+    crate::tickets::access(desk, p, ticket)
+        .await?
+        .require_staff()?;
     let tool = required(&r.tool, "tool", 100)?;
     let code = required(&r.code, "code", 100)?;
     if r.consent.is_none() {
@@ -78,7 +80,9 @@ pub struct NewVisit {
 }
 
 pub async fn add_visit(desk: &Desk, p: &Principal, ticket: i64, v: NewVisit) -> Result<i64> {
-    thread::access_for(desk, p, ticket).await?.require_staff()?;
+    crate::tickets::access(desk, p, ticket)
+        .await?
+        .require_staff()?;
     let site = required(&v.site, "site", 200)?;
     let done = required(&v.done, "done", 5_000)?;
     let at = parse_local("visit_at", &v.visit_at, &desk.time_zone)?;

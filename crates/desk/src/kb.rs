@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::access::DeskStaff;
 use crate::model::{ArticleAudience, ArticleStatus, Category};
 use crate::search::{self, Posting};
-use crate::{Desk, clean, required, thread};
+use crate::{Desk, clean, required};
 
 /// Markdown to HTML that cannot run anything: raw HTML and scripts are
 /// stripped by ammonia, links get `rel="noopener noreferrer"`.
@@ -571,7 +571,7 @@ pub async fn helpful(desk: &Desk, p: Option<&Principal>, id: i64) -> Result<()> 
 /// A draft article from a resolved ticket: its subject, the question, and
 /// the public answers (never internal notes nor who asked).
 pub async fn draft_from_ticket(desk: &Desk, p: &Principal, ticket: i64) -> Result<i64> {
-    let a = thread::access_for(desk, p, ticket).await?;
+    let a = crate::tickets::access(desk, p, ticket).await?;
     a.require_staff()?;
     let t = crate::tickets::get(desk, &a).await?;
     if t.status.is_open() {

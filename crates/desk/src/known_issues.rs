@@ -178,7 +178,9 @@ pub async fn publish(desk: &Desk, p: &Principal, k: NewKnownIssue) -> Result<i64
 
 /// Attaches a ticket to an issue by hand (IT staff).
 pub async fn attach(desk: &Desk, p: &Principal, ticket: i64, issue: i64) -> Result<()> {
-    thread::access_for(desk, p, ticket).await?.require_staff()?;
+    crate::tickets::access(desk, p, ticket)
+        .await?
+        .require_staff()?;
     let k = get(&desk.db, issue)
         .await
         .map_err(|_| Error::invalid("known_issue_id", "desk-error-known-issue"))?;

@@ -150,7 +150,7 @@ fn header_text(m: &mail_parser::Message<'_>, name: &str) -> Option<String> {
 }
 
 /// Why a message must never be answered, if it is an automatic one.
-fn automatic(m: &mail_parser::Message<'_>, raw: &[u8], mail_domain: &str) -> Option<&'static str> {
+fn automatic(m: &mail_parser::Message<'_>, mail_domain: &str) -> Option<&'static str> {
     if let Some(v) = header_text(m, "Auto-Submitted")
         && !v.eq_ignore_ascii_case("no")
     {
@@ -200,9 +200,7 @@ fn automatic(m: &mail_parser::Message<'_>, raw: &[u8], mail_domain: &str) -> Opt
     {
         return Some("our own message came back (loop)");
     }
-    if header_text(m, "X-Loop").is_some_and(|v| v.contains("relais"))
-        || find(raw, b"\nX-Relais-Loop:").is_some()
-    {
+    if header_text(m, "X-Loop").is_some_and(|v| v.contains("relais")) {
         return Some("loop header");
     }
     None
@@ -261,7 +259,7 @@ pub async fn deliver(desk: &Desk, raw: &[u8]) -> Result<Outcome, Refusal> {
             _ => {}
         }
     }
-    if let Some(reason) = automatic(&m, raw, &desk.mail_domain) {
+    if let Some(reason) = automatic(&m, &desk.mail_domain) {
         return Ok(Outcome::Ignored { reason });
     }
     let from = sender(&m).ok_or_else(|| Refusal::bad("no sender address (From)"))?;

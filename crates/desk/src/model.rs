@@ -59,18 +59,6 @@ impl Urgency {
     }
 }
 
-impl Priority {
-    /// Larger is more urgent, for ordering.
-    pub fn rank(self) -> i64 {
-        match self {
-            Priority::Low => 0,
-            Priority::Normal => 1,
-            Priority::High => 2,
-            Priority::Critical => 3,
-        }
-    }
-}
-
 text_enum!(
     /// Where a ticket stands.
     Status {

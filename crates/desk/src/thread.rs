@@ -8,7 +8,7 @@ use relais_db::{DbResultExt, Tx, dialect};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::access::{DeskStaff, TicketAccess, TicketRole};
+use crate::access::{DeskStaff, TicketRole};
 use crate::attachments::{self, Upload};
 use crate::model::{Category, MessageKind, Priority, Status};
 use crate::tickets::{self, event};
@@ -387,9 +387,4 @@ pub async fn release(desk: &Desk, p: &Principal, message: i64, accept: bool) -> 
     }
     .await;
     relais_db::finish(tx, result).await
-}
-
-/// The person's access, for callers outside this module that hold a ticket id.
-pub async fn access_for(desk: &Desk, p: &Principal, id: i64) -> Result<TicketAccess> {
-    tickets::access(desk, p, id).await
 }

@@ -1,12 +1,12 @@
 //! `/api/v1/tickets`, replies, the knowledge base's search and known issues.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use relais_core::Error;
-use relais_web::api::{ApiJson, Paging, Problem};
+use relais_web::api::{ApiJson, ApiPath, ApiQuery, Paging, Problem};
 use relais_web::{AppResult, AppState, Ctx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -37,11 +37,7 @@ pub struct Created {
 /// Opens a ticket: `subject` and `description` are enough; `category` is guessed when absent.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "desk", request_body = NewTicket,
     responses((status = 201, body = Created),
-              (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
               (status = 403, body = Problem, content_type = "application/problem+json"),
-              (status = 413, body = Problem, content_type = "application/problem+json"),
-              (status = 415, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_ticket(
     State(state): State<AppState>,
@@ -83,14 +79,12 @@ struct ListQuery {
 /// Tickets the caller may see: their own, their unit's (IT correspondents), their queues (IT staff).
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "desk", params(ListQuery, Paging),
     responses((status = 200, body = TicketList),
-              (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn list_tickets(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ListQuery>,
-    Query(paging): Query<Paging>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> AppResult<Json<TicketList>> {
     let p = ctx.require()?;
     let category = q
@@ -126,13 +120,11 @@ async fn list_tickets(
 /// One ticket with the thread the caller may see (requesters do not see internal notes).
 #[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "desk", params(("id" = i64, Path)),
     responses((status = 200, body = Ticket),
-              (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_ticket(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Ticket>> {
     let p = ctx.require()?;
     let desk = services(&state);
@@ -143,17 +135,13 @@ async fn get_ticket(
 /// Replies on a ticket: `body` is enough; `internal: true` makes it a note (IT only).
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/replies", tag = "desk", params(("id" = i64, Path)), request_body = NewReply,
     responses((status = 201, body = Created),
-              (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 401, body = Problem, content_type = "application/problem+json"),
               (status = 403, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json"),
-              (status = 413, body = Problem, content_type = "application/problem+json"),
-              (status = 415, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn reply(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NewReply>,
 ) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
@@ -180,12 +168,11 @@ pub struct SearchResult {
 /// Searches the knowledge base, best match first, matches highlighted.
 #[utoipa::path(get, path = "/api/v1/kb/search", tag = "desk", params(SearchQuery), security((), ("bearer" = [])),
     responses((status = 200, body = SearchResult),
-              (status = 422, body = Problem, content_type = "application/problem+json"),
-              (status = 400, body = Problem, content_type = "application/problem+json")))]
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn kb_search(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<SearchQuery>,
+    ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> AppResult<Json<SearchResult>> {
     let query = q.q.unwrap_or_default();
     let query: String = query.chars().take(500).collect();
@@ -199,8 +186,7 @@ async fn kb_search(
 
 /// The known issues in progress (the crisis banner).
 #[utoipa::path(get, path = "/api/v1/known-issues", tag = "desk", security((), ("bearer" = [])),
-    responses((status = 200, body = Vec<KnownIssue>),
-              (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<KnownIssue>)))]
 async fn known_issues_list(State(state): State<AppState>) -> AppResult<Json<Vec<KnownIssue>>> {
     Ok(Json(known_issues::active(&state.db).await?))
 }
