@@ -29,12 +29,13 @@ pub async fn feed(t: &Training, person: PersonId) -> Result<String> {
     .await
     .db()?;
     let now: Timestamp = t.clock.now();
-    let mut events = Vec::new();
-    for (id,) in ids {
-        let s = sessions::get(&t.db, t.clock.as_ref(), id).await?;
-        events.push(notices::event(t, &s, None, false, now));
-    }
-    events.sort_by_key(|e| e.starts_at_micros);
+    let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+    let mut events: Vec<_> = sessions::get_many(&t.db, t.clock.as_ref(), &ids)
+        .await?
+        .values()
+        .map(|s| notices::event(t, s, None, false, now))
+        .collect();
+    events.sort_by(|a, b| (a.starts_at_micros, &a.uid).cmp(&(b.starts_at_micros, &b.uid)));
     Ok(ical::calendar(Method::Publish, &events))
 }
 

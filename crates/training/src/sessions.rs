@@ -1,6 +1,8 @@
 //! Sessions of a course: when, where, who teaches, how many seats, who may
 //! register and until when, and what happens to the waitlist.
 
+use std::collections::HashMap;
+
 use relais_core::{Clock, DelegationId, Error, Msg, Page, PageRequest, Result, Timestamp};
 use relais_db::audit::{self, Actor};
 use relais_db::{Db, DbResultExt, SqlBuf, Tx};
@@ -433,7 +435,6 @@ pub async fn get(db: &Db, clock: &dyn Clock, id: i64) -> Result<Session> {
     row_to_session(clock.now(), &row, aud.into_iter().map(|(_, t)| t).collect())
 }
 
-/// Reads a session inside a write transaction, locking it against concurrent registrations.
 /// Locks several sessions (in id order, so that two callers never wait on
 /// each other) and reads them with their counts. Missing ids are left out.
 pub async fn lock_many(
@@ -441,7 +442,7 @@ pub async fn lock_many(
     backend: relais_db::Backend,
     now: Timestamp,
     ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Session>> {
+) -> Result<HashMap<i64, Session>> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -450,11 +451,33 @@ pub async fn lock_many(
         .push(" ORDER BY id")
         .push(relais_db::dialect::for_update(backend));
     let _: Vec<(i64,)> = lock.query_as().fetch_all(&mut **tx).await.db()?;
+    read_many(tx, now, &ids).await
+}
+
+/// Several sessions with their counts, by id, in two queries. Missing ids are left out.
+pub async fn get_many(db: &Db, clock: &dyn Clock, ids: &[i64]) -> Result<HashMap<i64, Session>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut conn = db.pool().acquire().await.db()?;
+    read_many(&mut conn, clock.now(), ids).await
+}
+
+async fn read_many(
+    conn: &mut sqlx::AnyConnection,
+    now: Timestamp,
+    ids: &[i64],
+) -> Result<HashMap<i64, Session>> {
     let mut a =
         SqlBuf::new("SELECT session_id, target_id FROM session_audience WHERE session_id IN ");
-    a.bind_list(ids.iter().copied());
-    let mut audience: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
-    for (s, t) in a.query_as::<(i64, i64)>().fetch_all(&mut **tx).await.db()? {
+    a.bind_list(ids.iter().copied()).push(" ORDER BY target_id");
+    let mut audience: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (s, t) in a
+        .query_as::<(i64, i64)>()
+        .fetch_all(&mut *conn)
+        .await
+        .db()?
+    {
         audience.entry(s).or_default().push(t);
     }
     let mut sql = SqlBuf::new("SELECT ");
@@ -462,8 +485,8 @@ pub async fn lock_many(
         .push(FROM)
         .push(" WHERE s.id IN ")
         .bind_list(ids.iter().copied());
-    let mut out = std::collections::HashMap::new();
-    for row in sql.query().fetch_all(&mut **tx).await.db()? {
+    let mut out = HashMap::new();
+    for row in sql.query().fetch_all(&mut *conn).await.db()? {
         use sqlx::Row;
         let id: i64 = row.try_get(0).db()?;
         out.insert(

@@ -743,8 +743,17 @@ async fn my_view(
     let now = state.clock.now();
     let mut coming = Vec::new();
     let mut past = Vec::new();
-    for r in one_per_session(registrations::for_person(&tr, p.person_id).await?) {
-        let s = sessions::get(&state.db, state.clock.as_ref(), r.session_id).await?;
+    let mine = one_per_session(registrations::for_person(&tr, p.person_id).await?);
+    let pending = registrations::pending_for_manager(&tr, p.person_id).await?;
+    let ids: Vec<i64> = mine
+        .iter()
+        .map(|r| r.session_id)
+        .chain(pending.iter().map(|(r, _)| r.session_id))
+        .collect();
+    let found = sessions::get_many(&state.db, state.clock.as_ref(), &ids).await?;
+    let session = |id: i64| found.get(&id).ok_or(relais_core::Error::NotFound);
+    for r in mine {
+        let s = session(r.session_id)?;
         let line = MyLine {
             id: r.id,
             session_id: s.id,
@@ -763,8 +772,8 @@ async fn my_view(
     coming.sort_by_key(|(t, _)| *t);
     past.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
     let mut requests = Vec::new();
-    for (r, who) in registrations::pending_for_manager(&tr, p.person_id).await? {
-        let s = sessions::get(&state.db, state.clock.as_ref(), r.session_id).await?;
+    for (r, who) in pending {
+        let s = session(r.session_id)?;
         requests.push(Request {
             id: r.id,
             who: who.name,
