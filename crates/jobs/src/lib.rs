@@ -62,22 +62,7 @@ impl NewJob {
 /// Adds a job in the caller's transaction. Returns false when a job with the
 /// same dedup key already exists.
 pub async fn enqueue(tx: &mut Tx, now: Timestamp, job: NewJob) -> Result<bool, sqlx::Error> {
-    let res = sqlx::query(
-        "INSERT INTO jobs (kind, queue, priority, payload, dedup_key, state, attempts, max_attempts, run_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $7, $8)
-         ON CONFLICT (dedup_key) DO NOTHING",
-    )
-    .bind(job.kind)
-    .bind(DEFAULT_QUEUE)
-    .bind(job.priority)
-    .bind(job.payload.to_string())
-    .bind(job.dedup_key)
-    .bind(job.max_attempts)
-    .bind(job.run_at.unwrap_or(now).0)
-    .bind(now.0)
-    .execute(&mut **tx)
-    .await?;
-    Ok(res.rows_affected() == 1)
+    Ok(enqueue_many(tx, now, vec![job]).await? == 1)
 }
 
 /// Adds several jobs in the caller's transaction, in a few statements.

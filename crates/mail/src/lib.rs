@@ -77,14 +77,7 @@ pub async fn enqueue(
     now: Timestamp,
     mail: &OutgoingMail,
 ) -> Result<bool, relais_db::sqlx::Error> {
-    let payload =
-        serde_json::to_value(mail).map_err(|e| relais_db::sqlx::Error::Protocol(e.to_string()))?;
-    relais_jobs::enqueue(
-        tx,
-        now,
-        NewJob::new(SEND_MAIL, payload).dedup(format!("mail:{}", mail.message_id)),
-    )
-    .await
+    Ok(enqueue_many(tx, now, std::slice::from_ref(mail)).await? == 1)
 }
 
 /// Queues several mails in the caller's transaction, in a few statements.
