@@ -248,9 +248,12 @@ burst() { # LABEL KILL MEASURE
   if [[ $measure == 1 ]]; then
     run_load "${BASES[@]}" "${pids[@]}" ceiling --label "$label" --concurrency "$CONCURRENCY" --requests 100000 --time-limit 20
   fi
+  local lenient=()
+  [[ $kill == 1 ]] && lenient=(--expect-unanswered)
+  # Exit 3: a 5xx, or a request without an answer when none was expected.
   "$LOAD" "${BASES[@]}" "${pids[@]}" burst --label "$label" --tokens "$WORK/tokens.txt" --sessions "$ids" \
-    --answers "$WORK/answers.jsonl" --concurrency "$CONCURRENCY" --time-limit "$TIME_LIMIT" >"$WORK/out.txt" &
-  local driver=$!
+    --answers "$WORK/answers.jsonl" --concurrency "$CONCURRENCY" --time-limit "$TIME_LIMIT" "${lenient[@]}" >"$WORK/out.txt" &
+  local driver=$! rc=0
   if [[ $kill == 1 ]]; then
     sleep "$KILL_AFTER"
     log "kill -9 instance a (pid ${PIDS[a]}) in the middle of S1"
@@ -260,19 +263,11 @@ burst() { # LABEL KILL MEASURE
     start_instance a "$PORT_A" serve
     log "instance a restarted and ready in $((SECONDS - t0)) s"
   fi
-  wait "$driver" || die "the load driver failed; see above"
+  wait "$driver" || rc=$?
+  [[ $rc == 0 || $rc == 3 ]] || die "the load driver failed; see above"
+  [[ $rc == 3 ]] && FAILED=1
   grep -v '^RESULT' "$WORK/out.txt" || true
   grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$BACKEND /" >>"$SUMMARY"
-  # A 5xx is a failure, and so is a request that got no answer without a kill.
-  local bad
-  bad=$(grep '^RESULT' "$WORK/out.txt" | grep 'op=all' | tr ' ' '\n' | sed -n 's/^statuses=//p' | tr ',' '\n' \
-    | awk -F: -v kill="$kill" '$1 ~ /^5/ || (kill == 0 && ($1 == "error" || $1 == "timeout")) { n += $2 } END { print n + 0 }')
-  if [[ $bad != 0 ]]; then
-    log "CHECK no 5xx, no lost request       FAILED  $bad"
-    FAILED=1
-  else
-    log "CHECK no 5xx, no lost request       ok      (transport errors are expected only while an instance is down)"
-  fi
   local allow=0
   [[ $kill == 1 ]] && allow=64
   "$BENCH" check --answers "$WORK/answers.jsonl" --people "$WORK/people.txt" --sessions "$ids" \

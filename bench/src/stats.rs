@@ -85,12 +85,21 @@ impl Tally {
         all
     }
 
-    /// Requests that got a 5xx, a transport error or a timeout.
-    pub fn server_failures(&self) -> u64 {
+    /// Requests answered with a 5xx.
+    pub fn server_errors(&self) -> u64 {
+        self.count(|s| s.starts_with('5'))
+    }
+
+    /// Requests that got no answer (a transport error or a timeout).
+    pub fn unanswered(&self) -> u64 {
+        self.count(|s| s == "error" || s == "timeout")
+    }
+
+    fn count(&self, which: impl Fn(&str) -> bool) -> u64 {
         self.0
             .values()
             .flat_map(|t| t.statuses.iter())
-            .filter(|(s, _)| s.starts_with('5') || *s == "error" || *s == "timeout")
+            .filter(|(s, _)| which(s))
             .map(|(_, n)| n)
             .sum()
     }

@@ -11,19 +11,17 @@
 //!
 //! Every run is bounded by a count and a time limit and prints a `RESULT` line.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Parser, Subcommand};
-use http_body_util::{BodyExt, Full};
+use hyper::Method;
 use hyper::body::Bytes;
-use hyper::{Method, Request, header};
-use hyper_util::rt::TokioIo;
+use relais_bench::http;
+use relais_bench::stats::{self, Tally};
 use relais_core::Clock;
-use tokio::net::TcpStream;
 
 #[derive(Parser)]
 #[command(name = "relais-desk-bench", about = "Benchmarks of the Relais IT desk")]
@@ -68,17 +66,10 @@ enum Command {
     },
 }
 
-fn percentiles(mut v: Vec<f64>) -> String {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    let p = |q: f64| {
-        v.get(
-            ((v.len() as f64 * q).ceil() as usize)
-                .saturating_sub(1)
-                .min(v.len().saturating_sub(1)),
-        )
-        .copied()
-        .unwrap_or(0.0)
-    };
+/// p50, p95, p99 and max of latencies in microseconds, in ms.
+fn percentiles(mut v: Vec<u64>) -> String {
+    v.sort_unstable();
+    let p = |q: f64| stats::percentile(&v, q);
     format!(
         "p50={:.2} p95={:.2} p99={:.2} max={:.2}",
         p(0.50),
@@ -236,7 +227,7 @@ async fn kb(url: &str, articles: usize, queries: usize) -> anyhow::Result<()> {
         let q = QUERIES[i % QUERIES.len()];
         let s = Instant::now();
         let r = relais_desk::kb::search(&db, Some(&reader), q, 10).await?;
-        lat.push(s.elapsed().as_secs_f64() * 1000.0);
+        lat.push(s.elapsed().as_micros() as u64);
         hits += usize::from(!r.is_empty());
     }
     let secs = t0.elapsed().as_secs_f64();
@@ -257,18 +248,7 @@ async fn kb(url: &str, articles: usize, queries: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn connect(
-    addr: SocketAddr,
-) -> anyhow::Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>> {
-    let stream = TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    Ok(sender)
-}
-
+/// POST /api/v1/tickets with `concurrency` clients, tokens round robin.
 async fn tickets(
     base: &str,
     tokens: &std::path::Path,
@@ -276,18 +256,7 @@ async fn tickets(
     requests: u64,
     time_limit: u64,
 ) -> anyhow::Result<()> {
-    let host = base
-        .strip_prefix("http://")
-        .context("--base must start with http://")?
-        .trim_end_matches('/')
-        .to_string();
-    let addr: SocketAddr = tokio::net::lookup_host(&host)
-        .await?
-        .next()
-        .context("cannot resolve")?;
-    if !addr.ip().is_loopback() {
-        bail!("{host} is not a loopback address");
-    }
+    let target = http::target(base).await?;
     let tokens: Arc<Vec<String>> = Arc::new(
         std::fs::read_to_string(tokens)?
             .lines()
@@ -304,72 +273,44 @@ async fn tickets(
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let (tokens, next, host) = (tokens.clone(), next.clone(), host.clone());
+        let (tokens, next, target) = (tokens.clone(), next.clone(), target.clone());
         tasks.push(tokio::spawn(async move {
-            let mut out: Vec<(u16, f64)> = Vec::new();
-            let mut sender = None;
+            let mut client = http::Client::new(target);
+            let mut tally = Tally::default();
             loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 if i >= requests || Instant::now() > deadline {
                     break;
                 }
-                if sender.is_none() {
-                    sender = connect(addr).await.ok();
-                }
-                let Some(s) = sender.as_mut() else {
-                    out.push((0, 0.0));
-                    continue;
-                };
                 let body = serde_json::json!({"subject": format!("Ma box ne marche plus ({i})"), "description": "Le voyant clignote en rouge depuis ce matin, plus d'internet."}).to_string();
-                let req = Request::builder()
-                    .method(Method::POST)
-                    .uri("/api/v1/tickets")
-                    .header(header::HOST, &host)
-                    .header(header::AUTHORIZATION, format!("Bearer {}", tokens[i as usize % tokens.len()]))
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Full::new(Bytes::from(body)))
-                    .expect("request");
+                let headers = [
+                    http::bearer(&tokens[i as usize % tokens.len()]),
+                    http::json_body(),
+                ];
                 let start = Instant::now();
-                let status = match tokio::time::timeout(Duration::from_secs(30), async {
-                    let r = s.send_request(req).await?;
-                    let status = r.status().as_u16();
-                    r.into_body().collect().await?;
-                    anyhow::Ok(status)
-                })
-                .await
-                {
-                    Ok(Ok(st)) => st,
-                    _ => {
-                        sender = None;
-                        0
+                let sent = client.send(Method::POST, "/api/v1/tickets", &headers, Bytes::from(body));
+                match tokio::time::timeout(Duration::from_secs(30), sent).await {
+                    Ok(Ok(r)) => tally.answered("ticket", start.elapsed().as_micros() as u64, r.status),
+                    Ok(Err(e)) => tally.failed("ticket", "error", format!("{e:#}")),
+                    Err(_) => {
+                        client.reset();
+                        tally.failed("ticket", "timeout", "no answer in time".into());
                     }
-                };
-                out.push((status, start.elapsed().as_secs_f64() * 1000.0));
+                }
             }
-            out
+            tally
         }));
     }
-    let mut all = Vec::new();
+    let mut all = Tally::default();
     for t in tasks {
-        all.extend(t.await?);
+        all.merge(t.await?);
     }
-    let secs = t0.elapsed().as_secs_f64();
-    let mut statuses = std::collections::BTreeMap::new();
-    for (s, _) in &all {
-        *statuses.entry(*s).or_insert(0u64) += 1;
-    }
-    let lat: Vec<f64> = all.iter().map(|a| a.1).collect();
-    println!(
-        "requests: {} in {secs:.2} s, {:.0}/s; statuses {statuses:?}; latency ms {}",
-        all.len(),
-        all.len() as f64 / secs,
-        percentiles(lat.clone())
-    );
-    println!(
-        "RESULT bench=tickets concurrency={concurrency} requests={} throughput={:.0} {} statuses={statuses:?}",
-        all.len(),
-        all.len() as f64 / secs,
-        percentiles(lat)
+    stats::report(
+        "tickets",
+        &format!("{concurrency}-clients"),
+        &all,
+        t0.elapsed().as_secs_f64(),
+        "",
     );
     Ok(())
 }

@@ -16,6 +16,7 @@
 mod burst;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -92,6 +93,10 @@ enum Command {
         request_timeout: u64,
         #[arg(long, default_value = "S1")]
         label: String,
+        /// Requests left without an answer are expected (an instance is
+        /// killed during the run); without this flag they fail the run.
+        #[arg(long)]
+        expect_unanswered: bool,
     },
     /// S2: catalogue page (signed in), course pages, personal calendar feeds.
     Reads {
@@ -313,7 +318,7 @@ async fn create_sessions(
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     match start(Cli::parse()).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("relais-load: {e:#}");
             std::process::ExitCode::FAILURE
@@ -321,12 +326,16 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn start(cli: Cli) -> anyhow::Result<()> {
+/// Exit code 3: the run went through, but a request got a 5xx, or no
+/// answer when none was expected.
+async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut targets = Vec::new();
     for b in &cli.base {
         targets.push(target(b).await?);
     }
     let watch = RssWatch::start(cli.watch_pid.clone());
+    // Whether a request left without an answer fails the run.
+    let mut strict = true;
     let (scenario, label, tally, secs) = match cli.command {
         Command::Ceiling { bounds } => {
             let plan = Arc::new(|_| Req {
@@ -349,7 +358,9 @@ async fn start(cli: Cli) -> anyhow::Result<()> {
             time_limit,
             request_timeout,
             label,
+            expect_unanswered,
         } => {
+            strict = !expect_unanswered;
             let (t, s) = burst::run(burst::Burst {
                 tokens: lines(&tokens)?,
                 sessions,
@@ -445,7 +456,7 @@ async fn start(cli: Cli) -> anyhow::Result<()> {
                 "{}",
                 ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
             );
-            return Ok(());
+            return Ok(ExitCode::SUCCESS);
         }
     };
     let rss = watch.finish().await;
@@ -454,5 +465,20 @@ async fn start(cli: Cli) -> anyhow::Result<()> {
     if let Some(m) = rss {
         println!("  server RSS peak during the run: {m:.1} MiB");
     }
-    Ok(())
+    let (errors, unanswered) = (tally.server_errors(), tally.unanswered());
+    if errors > 0 || (strict && unanswered > 0) {
+        println!(
+            "CHECK no 5xx, no lost request       FAILED  {errors} answered 5xx, {unanswered} without an answer"
+        );
+        return Ok(ExitCode::from(3));
+    }
+    println!(
+        "CHECK no 5xx, no lost request       ok      {unanswered} without an answer{}",
+        if strict {
+            ""
+        } else {
+            " (expected while an instance is down; retried)"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
