@@ -8,7 +8,7 @@ mod support;
 
 use axum::http::{StatusCode, header};
 use desk_support::*;
-use support::{PASSWORD, TestApp};
+use support::{PASSWORD, TestApp, call, created};
 
 #[tokio::test]
 async fn tickets_through_the_api_with_access_by_role() {

@@ -7,7 +7,7 @@ mod support;
 
 use desk_support::*;
 use relais_desk::mailgate::{self, Outcome};
-use support::TestApp;
+use support::{TestApp, call};
 
 #[tokio::test]
 async fn mail_both_ways_threads_holds_and_never_answers_robots() {

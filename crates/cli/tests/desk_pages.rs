@@ -4,10 +4,12 @@
 //! view, the dashboard and its exports, the article editor, held mail and
 //! the public form.
 
+mod desk_support;
 mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use desk_support::{desk, support_principal as principal};
 use support::{PASSWORD, TestApp};
 
 /// A multipart form post carrying the CSRF token and, optionally, one file.
@@ -64,36 +66,6 @@ async fn post_multipart(
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
-}
-
-fn desk(app: &TestApp) -> relais_desk::Desk {
-    let web = relais_web::WebConfig {
-        public_url: "http://relais.test".into(),
-        mail_domain: "relais.test".into(),
-        ..Default::default()
-    };
-    relais_desk::Desk::new(
-        app.db.db.clone(),
-        std::sync::Arc::new(app.clock.clone()),
-        &web,
-    )
-}
-
-async fn principal(app: &TestApp, email: &str) -> relais_core::Principal {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.db.db.pool())
-        .await
-        .unwrap();
-    use relais_web::Identity;
-    relais_directory::DirectoryIdentity::new(
-        app.db.db.clone(),
-        std::sync::Arc::new(app.clock.clone()),
-    )
-    .principal(relais_core::PersonId(id))
-    .await
-    .unwrap()
-    .unwrap()
 }
 
 fn ticket_id(location: &str) -> i64 {

@@ -4,14 +4,7 @@
 mod support;
 
 use axum::http::StatusCode;
-use support::{PASSWORD, TestApp, call};
-
-/// POSTs `body`, expects 201 Created, and returns the new id.
-async fn created(app: &TestApp, path: &str, token: &str, body: serde_json::Value) -> i64 {
-    let r = call(app, "POST", path, token, Some(body)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.body);
-    r.json()["id"].as_i64().unwrap()
-}
+use support::{PASSWORD, TestApp, call, created};
 
 /// A workshop course with two sessions of one seat, a week apart.
 async fn two_one_seat_workshops(app: &TestApp, officer_token: &str) -> (i64, i64) {

@@ -4,11 +4,9 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::Request;
 
 use crate::support::TestApp;
-
-pub use crate::support::call;
 
 pub async fn anon(app: &TestApp, path: &str) -> serde_json::Value {
     let req = Request::get(path).body(Body::empty()).unwrap();
@@ -19,12 +17,6 @@ pub async fn anon(app: &TestApp, path: &str) -> serde_json::Value {
         .await
         .unwrap();
     serde_json::from_slice(&bytes).unwrap()
-}
-
-pub async fn created(app: &TestApp, path: &str, token: &str, body: serde_json::Value) -> i64 {
-    let r = call(app, "POST", path, token, Some(body)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.body);
-    r.json()["id"].as_i64().unwrap()
 }
 
 pub fn desk(app: &TestApp) -> relais_desk::Desk {

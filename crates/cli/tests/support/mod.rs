@@ -341,3 +341,10 @@ pub async fn call(
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
+
+/// POSTs `body`, expects 201 Created, and returns the new id.
+pub async fn created(app: &TestApp, path: &str, token: &str, body: serde_json::Value) -> i64 {
+    let r = call(app, "POST", path, token, Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.body);
+    r.json()["id"].as_i64().unwrap()
+}
