@@ -22,19 +22,31 @@ pub async fn delay_days(tx: &mut Tx) -> Result<i64> {
 }
 
 pub(crate) async fn schedule(tx: &mut Tx, ticket: i64, resolved_at: Timestamp) -> Result<()> {
+    schedule_many(tx, &[ticket], resolved_at).await
+}
+
+/// Queues the closing of tickets resolved at `resolved_at`, reading the
+/// delay once.
+pub(crate) async fn schedule_many(
+    tx: &mut Tx,
+    tickets: &[i64],
+    resolved_at: Timestamp,
+) -> Result<()> {
     let days = delay_days(tx).await?;
-    relais_jobs::enqueue(
-        tx,
-        resolved_at,
-        NewJob::new(
-            AUTOCLOSE,
-            serde_json::json!({ "ticket": ticket, "resolved_at": resolved_at.0 }),
-        )
-        .dedup(format!("desk-autoclose:{ticket}:{}", resolved_at.0))
-        .at(resolved_at.plus_secs(days * 86_400)),
-    )
-    .await
-    .db()?;
+    let jobs = tickets
+        .iter()
+        .map(|ticket| {
+            NewJob::new(
+                AUTOCLOSE,
+                serde_json::json!({ "ticket": ticket, "resolved_at": resolved_at.0 }),
+            )
+            .dedup(format!("desk-autoclose:{ticket}:{}", resolved_at.0))
+            .at(resolved_at.plus_secs(days * 86_400))
+        })
+        .collect();
+    relais_jobs::enqueue_many(tx, resolved_at, jobs)
+        .await
+        .db()?;
     Ok(())
 }
 

@@ -5,13 +5,13 @@
 
 use relais_core::{Error, Principal, Result, Timestamp};
 use relais_db::audit::{self, Actor};
-use relais_db::{Db, DbResultExt, Tx};
+use relais_db::{Db, DbResultExt, SqlBuf, Tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::access::DeskStaff;
 use crate::model::{Category, KnownIssueStatus, MessageKind, Status};
-use crate::{Desk, autoclose, clean, notices, required, search, thread};
+use crate::{Desk, autoclose, clean, notices, required, search};
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewKnownIssue {
@@ -235,12 +235,39 @@ pub async fn resolve(desk: &Desk, p: &Principal, issue: i64, answer: &str) -> Re
         .fetch_all(&mut *tx)
         .await
         .db()?;
+        let ids: Vec<i64> = open.iter().map(|(id, _)| *id).collect();
+        if !ids.is_empty() {
+            // The answer on every ticket, and every ticket resolved, in two statements.
+            let mut replies = SqlBuf::new(
+                "INSERT INTO desk_messages (ticket_id, kind, author_person_id, body, created_at) SELECT id, ",
+            );
+            replies
+                .bind(MessageKind::Public.as_str())
+                .push(", ")
+                .bind(p.person_id.0)
+                .push(", ")
+                .bind(answer.clone())
+                .push(", ")
+                .bind(now.0)
+                .push(" FROM desk_tickets WHERE id IN ")
+                .bind_list(ids.iter().copied())
+                .push(" ORDER BY id");
+            replies.query().execute(&mut *tx).await.db()?;
+            let mut resolved = SqlBuf::new("UPDATE desk_tickets SET first_response_at = COALESCE(first_response_at, ");
+            resolved
+                .bind(now.0)
+                .push("), status = ")
+                .bind(Status::Resolved.as_str())
+                .push(", updated_at = ")
+                .bind(now.0)
+                .push(", resolved_at = ")
+                .bind(now.0)
+                .push(", closed_at = NULL WHERE id IN ")
+                .bind_list(ids.iter().copied());
+            resolved.query().execute(&mut *tx).await.db()?;
+            autoclose::schedule_many(&mut tx, &ids, now).await?;
+        }
         for (id, subject) in &open {
-            sqlx::query("INSERT INTO desk_messages (ticket_id, kind, author_person_id, body, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id).bind(MessageKind::Public.as_str()).bind(p.person_id.0).bind(&answer).bind(now.0).execute(&mut *tx).await.db()?;
-            sqlx::query("UPDATE desk_tickets SET first_response_at = COALESCE(first_response_at, $1) WHERE id = $2").bind(now.0).bind(id).execute(&mut *tx).await.db()?;
-            thread::write_status(&mut tx, *id, Status::Resolved, now).await?;
-            autoclose::schedule(&mut tx, *id, now).await?;
             notices::known_issue_resolved(&mut tx, desk, *id, issue, subject, &answer, now).await?;
         }
         audit::record(&mut tx, now, Actor::of(p), "desk.known_issue.resolve", &format!("known_issue:{issue}"), serde_json::json!({ "tickets": open.len() })).await.db()?;
