@@ -172,7 +172,9 @@ pub struct SearchResult {
 async fn kb_search(
     State(state): State<AppState>,
     ctx: Ctx,
-    ApiQuery(q): ApiQuery<SearchQuery>,
+    // Plain Query: the words are only folded and matched, never stored, so a
+    // NUL character is harmless here (ApiQuery refuses it for the database's sake).
+    axum::extract::Query(q): axum::extract::Query<SearchQuery>,
 ) -> AppResult<Json<SearchResult>> {
     let query = q.q.unwrap_or_default();
     let query: String = query.chars().take(500).collect();
