@@ -22,6 +22,7 @@ struct FileConfig {
     session_absolute_hours: Option<i64>,
     log_format: Option<String>,
     body_limit_mb: Option<usize>,
+    disruption_undo_minutes: Option<i64>,
 }
 
 #[derive(Clone)]
@@ -37,6 +38,7 @@ pub struct Config {
     pub session_absolute_hours: i64,
     pub log_json: bool,
     pub body_limit_mb: usize,
+    pub disruption_undo_minutes: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -53,6 +55,7 @@ impl std::fmt::Debug for Config {
             .field("session_absolute_hours", &self.session_absolute_hours)
             .field("log_json", &self.log_json)
             .field("body_limit_mb", &self.body_limit_mb)
+            .field("disruption_undo_minutes", &self.disruption_undo_minutes)
             .finish()
     }
 }
@@ -175,6 +178,15 @@ impl Config {
         if !(1..=1024).contains(&body_limit_mb) {
             return Err("body_limit_mb must be between 1 and 1024".into());
         }
+        let disruption_undo_minutes = number(
+            "disruption_undo_minutes",
+            env("RELAIS_DISRUPTION_UNDO_MINUTES"),
+            file.disruption_undo_minutes,
+            10,
+        )?;
+        if !(0..=7 * 24 * 60).contains(&disruption_undo_minutes) {
+            return Err("disruption_undo_minutes must be between 0 and 10080 (a week)".into());
+        }
         let log_format = env("RELAIS_LOG_FORMAT")
             .or(file.log_format)
             .unwrap_or_else(|| "text".into());
@@ -197,6 +209,7 @@ impl Config {
             session_absolute_hours,
             log_json,
             body_limit_mb: body_limit_mb as usize,
+            disruption_undo_minutes,
         })
     }
 
@@ -216,6 +229,7 @@ impl Config {
             mail_folder: self.mail_folder.clone(),
             body_limit: self.body_limit_mb * 1024 * 1024,
             mail_domain: domain,
+            undo_secs: self.disruption_undo_minutes * 60,
         }
     }
 

@@ -48,7 +48,10 @@ pub fn job_handlers(
     let desk = relais_desk::Desk::new(db, clock, web);
     vec![
         Arc::new(SendMailJob(mailer)),
-        Arc::new(relais_training::registrations::OfferExpiryJob(training)),
+        Arc::new(relais_training::registrations::OfferExpiryJob(
+            training.clone(),
+        )),
+        Arc::new(relais_training::disruption::NotifyJob(training)),
         Arc::new(relais_desk::autoclose::AutoCloseJob(desk)),
     ]
 }

@@ -25,6 +25,7 @@ pub static MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_training.sql"),
     ),
     (4, "desk", include_str!("../migrations/0004_desk.sql")),
+    (5, "crisis", include_str!("../migrations/0005_crisis.sql")),
 ];
 
 pub(crate) fn render(sql: &str, backend: Backend) -> String {

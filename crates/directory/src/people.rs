@@ -372,6 +372,11 @@ pub async fn brief_in(tx: &mut relais_db::Tx, id: PersonId) -> Result<PersonBrie
         .ok_or(Error::NotFound)
 }
 
+/// Briefs of these people, read inside the caller's transaction.
+pub async fn briefs_in(tx: &mut relais_db::Tx, ids: &[PersonId]) -> Result<Vec<PersonBrief>> {
+    briefs_on(&mut *tx, ids).await
+}
+
 async fn briefs_on(conn: &mut sqlx::AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonBrief>> {
     let mut all = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {

@@ -73,7 +73,7 @@ impl RegistrationStatus {
 
 text_enum!(
     /// Where a session stands, worked out from its dates, its seats and whether it was cancelled.
-    SessionStatus { Planned => "planned", Open => "open", Full => "full", Closed => "closed", Held => "held", Cancelled => "cancelled" }
+    SessionStatus { Planned => "planned", Open => "open", Full => "full", Closed => "closed", Held => "held", Cancelled => "cancelled", Postponed => "postponed" }
 );
 
 /// Who may register for a session.

@@ -11,6 +11,7 @@ use relais_mail::ical::{CalendarEvent, Method};
 use relais_mail::{CalendarPart, OutgoingMail};
 use relais_web::T;
 
+use crate::disruption::Action;
 use crate::registrations::Training;
 use crate::sessions::Session;
 
@@ -20,10 +21,21 @@ pub enum Notice {
     Moved,
     Waitlisted,
     Pending,
-    Offered { expires: Timestamp },
+    Offered {
+        expires: Timestamp,
+    },
     OfferLapsed,
-    Refused { comment: Option<String> },
-    Cancelled { had_seat: bool },
+    Refused {
+        comment: Option<String>,
+    },
+    Cancelled {
+        had_seat: bool,
+    },
+    /// The session was cancelled, moved online, postponed or rescheduled.
+    Disrupted {
+        action: crate::disruption::Action,
+        had_seat: bool,
+    },
 }
 
 impl Notice {
@@ -37,6 +49,12 @@ impl Notice {
             Notice::OfferLapsed => "offer-lapsed",
             Notice::Refused { .. } => "refused",
             Notice::Cancelled { .. } => "cancelled",
+            Notice::Disrupted { action, .. } => match action {
+                Action::Cancel => "disrupted-cancel",
+                Action::Online => "disrupted-online",
+                Action::Postpone => "disrupted-postpone",
+                Action::Reschedule => "disrupted-reschedule",
+            },
         }
     }
 }
@@ -159,6 +177,27 @@ pub fn mail(
             )),
         ),
         Notice::Cancelled { had_seat: true } => (
+            vec![],
+            Some(CalendarPart::new(
+                Method::Cancel,
+                &[event(t, s, Some(person), true, now)],
+            )),
+        ),
+        // A seat holder's calendar follows: the event moves, or goes.
+        Notice::Disrupted {
+            action: Action::Online | Action::Reschedule,
+            had_seat: true,
+        } => (
+            vec![],
+            Some(CalendarPart::new(
+                Method::Request,
+                &[event(t, s, Some(person), false, now)],
+            )),
+        ),
+        Notice::Disrupted {
+            action: Action::Cancel | Action::Postpone,
+            had_seat: true,
+        } => (
             vec![],
             Some(CalendarPart::new(
                 Method::Cancel,

@@ -33,6 +33,8 @@ pub struct Training {
     pub time_zone: String,
     /// Groups registrations under load (the web server has one).
     pub registrar: Option<Registrar>,
+    /// How long a disruption can be undone before its notices leave, in seconds.
+    pub undo_secs: i64,
 }
 
 impl Training {
@@ -44,6 +46,7 @@ impl Training {
             mail_domain: web.mail_domain.clone(),
             time_zone: web.time_zone.clone(),
             registrar: None,
+            undo_secs: web.undo_secs,
         }
     }
 }

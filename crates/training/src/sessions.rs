@@ -82,8 +82,12 @@ pub struct Session {
     pub offer_hours: i64,
     pub status: SessionStatus,
     pub delegation_id: Option<i64>,
+    pub site_id: Option<i64>,
+    /// Not taking place at these dates: cancelled or postponed.
     #[serde(skip)]
     pub cancelled: bool,
+    #[serde(skip)]
+    pub stored: Stored,
     #[serde(skip)]
     pub sequence: i64,
 }
@@ -110,14 +114,16 @@ impl Session {
 
 pub fn status_at(
     now: Timestamp,
-    cancelled: bool,
+    stored: Stored,
     opens: Timestamp,
     closes: Timestamp,
     ends: Timestamp,
     seats: &Seats,
 ) -> SessionStatus {
-    if cancelled {
+    if stored == Stored::Cancelled {
         SessionStatus::Cancelled
+    } else if stored == Stored::Postponed {
+        SessionStatus::Postponed
     } else if now >= ends {
         SessionStatus::Held
     } else if now >= closes {
@@ -128,6 +134,33 @@ pub fn status_at(
         SessionStatus::Full
     } else {
         SessionStatus::Open
+    }
+}
+
+/// What is kept of a session's standing; the rest is worked out from its dates and seats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    Scheduled,
+    Cancelled,
+    /// To a date to be set: its registrants are held, in their order.
+    Postponed,
+}
+
+impl Stored {
+    pub fn parse(s: &str) -> Stored {
+        match s {
+            "cancelled" => Stored::Cancelled,
+            "postponed" => Stored::Postponed,
+            _ => Stored::Scheduled,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stored::Scheduled => "scheduled",
+            Stored::Cancelled => "cancelled",
+            Stored::Postponed => "postponed",
+        }
     }
 }
 
@@ -258,7 +291,7 @@ const COLUMNS: &str = "s.id, s.course_id, c.title, s.starts_at, s.ends_at, st.na
     (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'offered'),
     (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted'),
     (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'pending'),
-    c.format";
+    c.format, s.mode, s.site_id";
 const FROM: &str = " FROM training_sessions s JOIN courses c ON c.id = s.course_id LEFT JOIN sites st ON st.id = s.site_id";
 
 fn row_to_session(
@@ -274,7 +307,8 @@ fn row_to_session(
     let ends = Timestamp(g(4)?);
     let opens = Timestamp(g(10)?);
     let closes = Timestamp(g(11)?);
-    let cancelled = t(16)? == "cancelled";
+    let stored = Stored::parse(&t(16)?);
+    let online = o(24)?.as_deref() == Some("online");
     let seats = Seats {
         capacity: g(9)?,
         confirmed: g(19)?,
@@ -286,7 +320,11 @@ fn row_to_session(
         id: g(0)?,
         course_id: g(1)?,
         course_title: t(2)?,
-        format: Format::parse(&t(23)?).unwrap_or(Format::InPerson),
+        format: if online {
+            Format::Webinar
+        } else {
+            Format::parse(&t(23)?).unwrap_or(Format::InPerson)
+        },
         starts_at: starts.rfc3339(),
         ends_at: ends.rfc3339(),
         starts,
@@ -313,9 +351,11 @@ fn row_to_session(
         requires_approval: t(13)? == "manager",
         waitlist_mode: WaitlistMode::parse(&t(14)?).unwrap_or(WaitlistMode::TimedOffer),
         offer_hours: g(15)?,
-        status: status_at(now, cancelled, opens, closes, ends, &seats),
+        status: status_at(now, stored, opens, closes, ends, &seats),
         delegation_id: r.try_get::<Option<i64>, _>(17).db()?,
-        cancelled,
+        site_id: r.try_get::<Option<i64>, _>(25).db()?,
+        cancelled: stored != Stored::Scheduled,
+        stored,
         sequence: g(18)?,
     })
 }
@@ -361,7 +401,7 @@ pub async fn list(
             sql.push(" AND s.starts_at <= ").bind(t.0);
         }
         if filter.open {
-            sql.push(" AND s.status <> 'cancelled' AND s.registration_opens_at <= ")
+            sql.push(" AND s.status = 'scheduled' AND s.registration_opens_at <= ")
                 .bind(now.0)
                 .push(" AND s.registration_closes_at > ")
                 .bind(now.0);

@@ -103,6 +103,7 @@ impl World {
             mail_domain: "relais.test".into(),
             time_zone: "Europe/Paris".into(),
             registrar: None,
+            undo_secs: 600,
         };
         World {
             t,

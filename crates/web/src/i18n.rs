@@ -96,13 +96,15 @@ mod tests {
             include_str!("../locales/fr/main.ftl"),
             include_str!("../locales/fr/directory.ftl"),
             include_str!("../locales/fr/training.ftl"),
-            include_str!("../locales/fr/desk.ftl")
+            include_str!("../locales/fr/desk.ftl"),
+            include_str!("../locales/fr/crisis.ftl")
         ));
         let en = keys(concat!(
             include_str!("../locales/en/main.ftl"),
             include_str!("../locales/en/directory.ftl"),
             include_str!("../locales/en/training.ftl"),
-            include_str!("../locales/en/desk.ftl")
+            include_str!("../locales/en/desk.ftl"),
+            include_str!("../locales/en/crisis.ftl")
         ));
         for k in &fr {
             assert!(en.contains(k), "{k} is missing in English");

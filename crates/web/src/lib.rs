@@ -54,6 +54,8 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// The domain used in Message-IDs.
     pub mail_domain: String,
+    /// How long a bulk change to sessions can be undone before its notices leave.
+    pub undo_secs: i64,
 }
 
 impl Default for WebConfig {
@@ -67,6 +69,7 @@ impl Default for WebConfig {
             mail_folder: None,
             body_limit: 8 * 1024 * 1024,
             mail_domain: "relais.local".into(),
+            undo_secs: 600,
         }
     }
 }

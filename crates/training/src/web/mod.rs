@@ -1,6 +1,8 @@
 //! The training office's pages and API, plugged into the web shell.
 
 mod api;
+mod crisis_api;
+mod crisis_pages;
 mod pages;
 
 use std::sync::{Arc, OnceLock};
@@ -21,6 +23,8 @@ pub fn feature() -> Feature {
     Feature {
         router: Router::<AppState>::new()
             .merge(api::router())
+            .merge(crisis_api::router())
+            .merge(crisis_pages::router())
             .merge(pages::router())
             .layer(Extension(Registrars::default())),
         nav: vec![
@@ -32,7 +36,11 @@ pub fn feature() -> Feature {
                 TrainingOffice::is_officer,
             ),
         ],
-        openapi: api::TrainingApi::openapi(),
+        openapi: {
+            let mut doc = api::TrainingApi::openapi();
+            doc.merge(crisis_api::CrisisApi::openapi());
+            doc
+        },
     }
 }
 

@@ -1,0 +1,175 @@
+# The training office in a crisis: providers, contracts, disruptions, costs.
+
+session-status-postponed = Postponed (new date to be set)
+
+disruption-action-cancel = Cancel
+disruption-action-online = Move online
+disruption-action-postpone = Postpone (date to be set)
+disruption-action-reschedule = Reschedule
+disruption-was-cancel = cancelled
+disruption-was-online = moved online
+disruption-was-postpone = postponed
+disruption-was-reschedule = rescheduled
+disruption-status-applied = Applied, can be undone until the notices leave
+disruption-status-sent = Notices sent
+disruption-status-undone = Undone
+
+notice-disrupted-cancel-subject = Session cancelled: { $course }
+notice-disrupted-cancel-body = Hello { $name },
+
+  The session "{ $course }" of { $when } is cancelled. If it was in your calendar, the attached cancellation removes it.
+
+  { $link }
+notice-disrupted-online-subject = Session moved online: { $course }
+notice-disrupted-online-body = Hello { $name },
+
+  The session "{ $course }" of { $when } will take place online, at the same time. The link is in the attached invitation, which updates your calendar.
+
+  { $link }
+notice-disrupted-postpone-subject = Session postponed: { $course }
+notice-disrupted-postpone-body = Hello { $name },
+
+  The session "{ $course }" of { $when } is postponed to a date to be set. You keep your place, in the order you registered, and will be invited first when the new dates are known. The attached cancellation removes the old date from your calendar.
+
+  { $link }
+notice-disrupted-reschedule-subject = New dates: { $course }
+notice-disrupted-reschedule-body = Hello { $name },
+
+  The session "{ $course }" has new dates: { $when }. You keep your registration; the attached invitation updates your calendar. If these dates do not suit you, cancel your registration from the session's page.
+
+  { $link }
+
+provider-kind-trainer = Trainer
+provider-kind-venue = Venue
+provider-kind-hotel = Hotel
+provider-kind-other = Other
+provider-term-step = { $percent } % until { $days } days before
+provider-term-after = 100 % after
+provider-notice-subject = Sessions changed: what is released and what is owed
+provider-notice-body = Hello { $name },
+
+  Because of the health situation, the institute changes the following sessions you are engaged for:
+
+  { $lines }
+  Total owed under your contracts' cancellation terms: { $owed }.
+
+  Please acknowledge: { $acknowledge }
+  State your availability for the coming months and propose new dates: { $availability }
+
+  These links are personal, work once and expire in { $days } days.
+provider-notice-released = released, { $percent } % owed: { $amount }
+provider-notice-kept = kept, nothing owed
+
+provider-error-text = This field is required (200 characters at most).
+provider-error-language = Unknown language: use fr or en.
+provider-error-amount = The amount must be positive.
+provider-error-terms-count = Twenty cancellation steps at most.
+provider-error-terms-range = Each step gives a number of days between 0 and 3650 and a percentage between 0 and 100.
+provider-error-terms-overlap = Two cancellation steps are for the same number of days.
+provider-error-terms-decreasing = Cancellation terms cannot cost less as the session gets closer.
+provider-error-sessions = A contract is for one to 500 sessions.
+provider-error-unknown-session = Unknown session.
+provider-error-link-used = This link has already been used. Ask the training office for a new one.
+provider-error-link-expired = This link has expired. Ask the training office for a new one.
+provider-error-month = Invalid month: use YYYY-MM.
+provider-error-proposal-past = A proposed date is already past.
+
+disruption-error-range = The end of the period must come after its start.
+disruption-error-empty-selection = Choose a period, a filter or sessions.
+disruption-error-too-many = More than 2,000 sessions: narrow the selection.
+disruption-error-nothing-selected = No session to come matches this selection.
+disruption-error-not-selected = Session { $session } is not part of the selection.
+disruption-error-video-link = Give the video link of the sessions moved online.
+disruption-error-new-dates = Give the new dates of each rescheduled session.
+disruption-error-past = The new date is already past.
+disruption-error-beyond-plan = The new date is beyond the end of the training plan ({ $end }).
+disruption-error-notices-left = The notices have already left: the disruption can no longer be undone.
+disruption-error-already-undone = This disruption has already been undone.
+disruption-error-later-change = A later disruption changes these sessions: undo it first.
+
+ledger-sheet-fees = Fees
+ledger-sheet-providers = By provider
+ledger-sheet-budget-lines = By budget line
+ledger-col-provider = Provider
+ledger-col-kind = Kind
+ledger-col-contract = Contract
+ledger-col-budget-line = Budget line
+ledger-col-course = Course
+ledger-col-session = Session
+ledger-col-action = Decision
+ledger-col-days-before = Days before
+ledger-col-percent = %
+ledger-col-cost = Amount owed (€)
+ledger-col-disruption = Disruption
+
+office-crisis-links = In a crisis:
+disrupt-title = Disruptions: cancel, move online, postpone
+disrupt-intro = Choose a period and filters, decide what happens to each session, then preview: nothing changes until you apply, and you can still undo everything until the notices leave.
+disrupt-action-all = Decision for all
+disrupt-video-link = Video link
+disrupt-new-date = New date
+disrupt-find = Show the sessions
+disrupt-none = No session to come matches.
+disrupt-found = Sessions found:
+disrupt-include = Include
+disrupt-place = Place
+disrupt-registrants = Registrants
+disrupt-decision = Decision
+disrupt-link-or-date = Link (online) or new date (reschedule)
+disrupt-hint = The link is only used for sessions moved online, the date only for rescheduled ones.
+disrupt-preview = Preview
+disrupt-recent = Latest disruptions
+disrupt-recent-none = None yet.
+disrupt-sessions = sessions
+disrupt-people = people
+disrupt-notices = notices
+disrupt-cost = Cost:
+disrupt-preview-title = Before applying: who and what is affected
+disrupt-sessions-title = Sessions
+disrupt-providers-title = Providers
+disrupt-no-provider = No provider contract on these sessions.
+disrupt-owed = owed:
+disrupt-terms-today = Terms today
+disrupt-people-title = People told
+disrupt-more-people = And more:
+disrupt-apply-hint = Applying changes the sessions at once. The notices leave after
+disrupt-apply = Apply
+disrupt-back = Back to the selection
+disruption-title = Disruption no. { $id }
+disruption-send-at = Notices leave at
+disruption-undo = Undo everything (before the notices leave)
+disruption-done-applied = Disruption applied. The notices will leave at the time shown.
+disruption-done-undone = Disruption undone: the sessions are back as they were and no notice will leave.
+ledger-title = Cancellation costs
+ledger-intro = The fees owed to each provider under their contracts' terms, on the day of each decision.
+ledger-download = Download the workbook (XLSX)
+ledger-total = Total:
+ledger-released = released at { $days } d: { $percent } %
+ledger-kept = kept
+providers-title = Providers and contracts
+providers-new = New provider
+providers-contact = Contact
+providers-phone = Phone
+providers-language = Language of notices
+providers-add = Add the provider
+provider-error-kind = Choose the kind of provider.
+provider-error-terms-format = Unreadable terms: write "days:percent", separated by commas (e.g. 30:0, 7:50).
+provider-error-link-unknown = This link does not exist. Check the address or ask the training office for a new one.
+provider-contracts = Contracts
+provider-amount = Amount
+provider-terms = Cancellation terms
+provider-terms-hint = "days:percent", from the farthest to the nearest: 30:0, 7:50 means free until 30 days before, 50 % until 7 days before, 100 % after.
+provider-sessions = Sessions
+provider-sessions-hint = Session numbers, separated by commas (e.g. 12, 15).
+provider-new-contract = New contract
+provider-add-contract = Add the contract
+provider-availability = Stated availability
+provider-link-title = Answer to the training office
+provider-link-ack-hint = Please confirm you received our notice.
+provider-link-ack = I acknowledge
+provider-link-months = Can you work in these months?
+provider-link-proposals = Dates you propose (optional)
+provider-link-send = Send
+provider-link-thanks = Thank you, your answer is recorded.
+yes = Yes
+no = No

@@ -1,0 +1,175 @@
+# Le bureau de la formation en crise : prestataires, contrats, perturbations, coûts.
+
+session-status-postponed = Reportée (nouvelle date à fixer)
+
+disruption-action-cancel = Annuler
+disruption-action-online = Passer en ligne
+disruption-action-postpone = Reporter (date à fixer)
+disruption-action-reschedule = Reprogrammer
+disruption-was-cancel = annulée
+disruption-was-online = passée en ligne
+disruption-was-postpone = reportée
+disruption-was-reschedule = reprogrammée
+disruption-status-applied = Appliquée, annulable jusqu'au départ des avis
+disruption-status-sent = Avis envoyés
+disruption-status-undone = Annulée
+
+notice-disrupted-cancel-subject = Session annulée : { $course }
+notice-disrupted-cancel-body = Bonjour { $name },
+
+  La session « { $course } » du { $when } est annulée. Si elle était dans votre agenda, l'annulation jointe la retire.
+
+  { $link }
+notice-disrupted-online-subject = Session en ligne : { $course }
+notice-disrupted-online-body = Bonjour { $name },
+
+  La session « { $course } » du { $when } aura lieu en ligne, aux mêmes dates. Le lien de connexion est dans l'invitation jointe, qui met votre agenda à jour.
+
+  { $link }
+notice-disrupted-postpone-subject = Session reportée : { $course }
+notice-disrupted-postpone-body = Bonjour { $name },
+
+  La session « { $course } » du { $when } est reportée à une date à fixer. Vous gardez votre place, dans votre ordre d'inscription, et serez invité(e) en priorité quand les nouvelles dates seront connues. L'annulation jointe retire l'ancienne date de votre agenda.
+
+  { $link }
+notice-disrupted-reschedule-subject = Nouvelles dates : { $course }
+notice-disrupted-reschedule-body = Bonjour { $name },
+
+  La session « { $course } » a de nouvelles dates : { $when }. Vous gardez votre inscription ; l'invitation jointe met votre agenda à jour. Si ces dates ne vous conviennent pas, annulez votre inscription depuis la page de la session.
+
+  { $link }
+
+provider-kind-trainer = Formateur
+provider-kind-venue = Lieu
+provider-kind-hotel = Hôtel
+provider-kind-other = Autre
+provider-term-step = { $percent } % jusqu'à { $days } jours avant
+provider-term-after = 100 % ensuite
+provider-notice-subject = Sessions modifiées : ce qui est libéré et ce qui est dû
+provider-notice-body = Bonjour { $name },
+
+  En raison de la situation sanitaire, l'institut modifie les sessions suivantes pour lesquelles vous êtes engagé :
+
+  { $lines }
+  Total dû selon les conditions d'annulation de vos contrats : { $owed }.
+
+  Merci d'accuser réception : { $acknowledge }
+  Indiquez vos disponibilités pour les mois à venir et proposez de nouvelles dates : { $availability }
+
+  Ces liens sont personnels, ne servent qu'une fois et expirent dans { $days } jours.
+provider-notice-released = libéré, { $percent } % dû, soit { $amount }
+provider-notice-kept = maintenu, rien n'est dû
+
+provider-error-text = Ce champ est obligatoire (200 caractères au plus).
+provider-error-language = Langue inconnue : utilisez fr ou en.
+provider-error-amount = Le montant doit être positif.
+provider-error-terms-count = Vingt paliers d'annulation au plus.
+provider-error-terms-range = Chaque palier donne un nombre de jours entre 0 et 3650 et un pourcentage entre 0 et 100.
+provider-error-terms-overlap = Deux paliers d'annulation portent sur le même nombre de jours.
+provider-error-terms-decreasing = Les conditions d'annulation ne peuvent pas coûter moins en se rapprochant de la session.
+provider-error-sessions = Un contrat porte sur une à 500 sessions.
+provider-error-unknown-session = Session inconnue.
+provider-error-link-used = Ce lien a déjà servi. Demandez-en un nouveau au bureau de la formation.
+provider-error-link-expired = Ce lien a expiré. Demandez-en un nouveau au bureau de la formation.
+provider-error-month = Mois invalide : utilisez AAAA-MM.
+provider-error-proposal-past = Une date proposée est déjà passée.
+
+disruption-error-range = La fin de la période doit suivre son début.
+disruption-error-empty-selection = Choisissez une période, un filtre ou des sessions.
+disruption-error-too-many = Plus de 2 000 sessions : resserrez la sélection.
+disruption-error-nothing-selected = Aucune session à venir ne correspond à cette sélection.
+disruption-error-not-selected = La session { $session } ne fait pas partie de la sélection.
+disruption-error-video-link = Donnez le lien de visioconférence des sessions passées en ligne.
+disruption-error-new-dates = Donnez les nouvelles dates de chaque session reprogrammée.
+disruption-error-past = La nouvelle date est déjà passée.
+disruption-error-beyond-plan = La nouvelle date dépasse la fin du plan de formation ({ $end }).
+disruption-error-notices-left = Les avis sont déjà partis : la perturbation ne peut plus être annulée.
+disruption-error-already-undone = Cette perturbation a déjà été annulée.
+disruption-error-later-change = Une perturbation plus récente touche ces sessions : annulez-la d'abord.
+
+ledger-sheet-fees = Frais
+ledger-sheet-providers = Par prestataire
+ledger-sheet-budget-lines = Par ligne budgétaire
+ledger-col-provider = Prestataire
+ledger-col-kind = Type
+ledger-col-contract = Contrat
+ledger-col-budget-line = Ligne budgétaire
+ledger-col-course = Formation
+ledger-col-session = Session
+ledger-col-action = Décision
+ledger-col-days-before = Jours avant
+ledger-col-percent = %
+ledger-col-cost = Montant dû (€)
+ledger-col-disruption = Perturbation
+
+office-crisis-links = En cas de crise :
+disrupt-title = Perturbations : annuler, passer en ligne, reporter
+disrupt-intro = Choisissez une période et des filtres, décidez du sort de chaque session, puis prévisualisez : rien ne change avant que vous appliquiez, et vous pouvez encore tout annuler tant que les avis ne sont pas partis.
+disrupt-action-all = Décision pour toutes
+disrupt-video-link = Lien de visioconférence
+disrupt-new-date = Nouvelle date
+disrupt-find = Afficher les sessions
+disrupt-none = Aucune session à venir ne correspond.
+disrupt-found = Sessions trouvées :
+disrupt-include = Inclure
+disrupt-place = Lieu
+disrupt-registrants = Inscrits
+disrupt-decision = Décision
+disrupt-link-or-date = Lien (en ligne) ou nouvelle date (reprogrammer)
+disrupt-hint = Le lien ne sert qu'aux sessions passées en ligne, la date qu'aux sessions reprogrammées.
+disrupt-preview = Prévisualiser
+disrupt-recent = Dernières perturbations
+disrupt-recent-none = Aucune pour l'instant.
+disrupt-sessions = sessions
+disrupt-people = personnes
+disrupt-notices = avis
+disrupt-cost = Coût :
+disrupt-preview-title = Avant d'appliquer : qui et quoi est touché
+disrupt-sessions-title = Sessions
+disrupt-providers-title = Prestataires
+disrupt-no-provider = Aucun contrat de prestataire sur ces sessions.
+disrupt-owed = dû :
+disrupt-terms-today = Conditions ce jour
+disrupt-people-title = Personnes prévenues
+disrupt-more-people = Et encore :
+disrupt-apply-hint = Appliquer change les sessions en une fois. Les avis partent après
+disrupt-apply = Appliquer
+disrupt-back = Revenir à la sélection
+disruption-title = Perturbation n° { $id }
+disruption-send-at = Départ des avis
+disruption-undo = Tout annuler (avant le départ des avis)
+disruption-done-applied = Perturbation appliquée. Les avis partiront à l'heure indiquée.
+disruption-done-undone = Perturbation annulée : les sessions sont revenues à leur état précédent et aucun avis ne partira.
+ledger-title = Coûts d'annulation
+ledger-intro = Les frais dus à chaque prestataire selon les conditions de ses contrats, au jour de chaque décision.
+ledger-download = Télécharger le classeur (XLSX)
+ledger-total = Total :
+ledger-released = libéré à { $days } j : { $percent } %
+ledger-kept = maintenu
+providers-title = Prestataires et contrats
+providers-new = Nouveau prestataire
+providers-contact = Contact
+providers-phone = Téléphone
+providers-language = Langue des avis
+providers-add = Ajouter le prestataire
+provider-error-kind = Choisissez le type de prestataire.
+provider-error-terms-format = Conditions illisibles : écrivez « jours:pourcentage », séparés par des virgules (ex. 30:0, 7:50).
+provider-error-link-unknown = Ce lien n'existe pas. Vérifiez l'adresse ou demandez-en un nouveau au bureau de la formation.
+provider-contracts = Contrats
+provider-amount = Montant
+provider-terms = Conditions d'annulation
+provider-terms-hint = « jours:pourcentage », du plus lointain au plus proche : 30:0, 7:50 veut dire gratuit jusqu'à 30 jours avant, 50 % jusqu'à 7 jours avant, 100 % ensuite.
+provider-sessions = Sessions
+provider-sessions-hint = Numéros des sessions, séparés par des virgules (ex. 12, 15).
+provider-new-contract = Nouveau contrat
+provider-add-contract = Ajouter le contrat
+provider-availability = Disponibilités déclarées
+provider-link-title = Réponse au bureau de la formation
+provider-link-ack-hint = Merci de confirmer que vous avez bien reçu notre avis.
+provider-link-ack = J'accuse réception
+provider-link-months = Pouvez-vous intervenir ces mois-ci ?
+provider-link-proposals = Dates que vous proposez (facultatif)
+provider-link-send = Envoyer
+provider-link-thanks = Merci, votre réponse est enregistrée.
+yes = Oui
+no = Non
