@@ -715,3 +715,203 @@ async fn the_officer_disrupts_from_the_pages_and_downloads_the_ledger() {
     let page = app.get(&p).await;
     assert!(page.body.contains("1\u{202f}250,50 €"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn the_plan_shows_where_the_work_went() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let plan = serde_json::json!({"name": "Plan 2020", "periods": [
+        {"name": "S1 2020", "starts_on": "2020-01-01", "ends_on": "2020-06-30", "capacity_days": 500},
+        {"name": "S2 2020", "starts_on": "2020-07-01", "ends_on": "2020-12-31", "capacity_days": 400}
+    ]});
+    let overlapping = serde_json::json!({"name": "Bad", "periods": [
+        {"name": "A", "starts_on": "2020-01-01", "ends_on": "2020-06-30", "capacity_days": 1},
+        {"name": "B", "starts_on": "2020-06-01", "ends_on": "2020-12-31", "capacity_days": 1}
+    ]});
+    let r = call(&app, "POST", "/api/v1/plans", &w.officer, Some(overlapping)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "periods");
+    let id = created(&app, "/api/v1/plans", &w.officer, plan).await;
+    let first = call(
+        &app,
+        "GET",
+        &format!("/api/v1/plans/{id}"),
+        &w.officer,
+        None,
+    )
+    .await
+    .json();
+    let period = first["periods"][0]["id"].as_i64().unwrap();
+    let course = call(
+        &app,
+        "GET",
+        &format!("/api/v1/sessions/{}", w.s1),
+        &w.officer,
+        None,
+    )
+    .await
+    .json()["course_id"]
+        .as_i64()
+        .unwrap();
+    let r = call(&app, "POST", &format!("/api/v1/plans/{id}/lines"), &w.officer,
+        Some(serde_json::json!({"period_id": period, "course_id": course, "sessions": 3, "trainee_days": 6, "budget_cents": 500_000}))).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = call(
+        &app,
+        "POST",
+        "/api/v1/disruptions",
+        &w.officer,
+        Some(request(&w)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let view = call(
+        &app,
+        "GET",
+        &format!("/api/v1/plans/{id}"),
+        &w.officer,
+        None,
+    )
+    .await
+    .json();
+    let s1 = &view["load"][0]["total"];
+    assert_eq!(s1["planned_sessions"], 3);
+    assert_eq!(s1["postponed_sessions"], 1);
+    // Two seats held, one day: two trainee-days to carry over.
+    assert_eq!(s1["postponed_trainee_days"], 2);
+    assert_eq!(s1["cancelled_sessions"], 1);
+    assert_eq!(
+        s1["coming_sessions"], 1,
+        "the session moved online still comes"
+    );
+    assert_eq!(view["load"][0]["remaining_days"], 500 - 1);
+    assert_eq!(view["load"][1]["total"]["coming_sessions"], 0);
+}
+
+#[tokio::test]
+async fn agents_say_when_they_would_travel_and_the_office_sees_it_by_delegation() {
+    let mut app = TestApp::new().await;
+    let w = world(&app).await;
+    let paca: i64 =
+        sqlx::query_as::<_, (i64,)>("SELECT id FROM delegations WHERE code = 'DR-PACA'")
+            .fetch_one(app.db.db.pool())
+            .await
+            .unwrap()
+            .0;
+    let id = created(
+        &app,
+        "/api/v1/surveys",
+        &w.officer,
+        serde_json::json!({
+        "title": "Reprise des formations en présentiel", "months": ["2020-06", "2020-09"],
+        "delegations": [paca], "closes_on": "2020-04-30"}),
+    )
+    .await;
+    let answer = |month: &str, answer: &str| serde_json::json!({"answers": [{"month": month, "answer": answer}]});
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/surveys/{id}/answers"),
+        &w.agent,
+        Some(answer("2020-06", "online")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/surveys/{id}/answers"),
+        &w.agent,
+        Some(answer("2020-09", "headquarters")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    // A month the survey does not ask about; someone outside its audience.
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/surveys/{id}/answers"),
+        &w.agent,
+        Some(answer("2020-07", "online")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let est = sqlx::query_as::<_, (i64,)>("SELECT id FROM people WHERE email = 'est@x.test'")
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap()
+        .0;
+    let est = app.token(relais_core::PersonId(est), 1).await.1;
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/surveys/{id}/answers"),
+        &est,
+        Some(answer("2020-06", "region")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("autres délégations"), "{}", r.body);
+
+    // The doctorante answers from her page.
+    app.sign_in("doctorante@x.test", support::PASSWORD).await;
+    let my = app.get("/training/my").await;
+    assert!(
+        my.body.contains(&format!("/training/surveys/{id}")),
+        "{}",
+        my.body
+    );
+    let r = app
+        .post_form(
+            &format!("/training/surveys/{id}"),
+            &[("m_2020-06", "region"), ("m_2020-09", "headquarters")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = app.get(&format!("/training/surveys/{id}")).await;
+    assert!(
+        page.body.contains("value=\"region\" checked"),
+        "her answer is shown back"
+    );
+
+    let results = call(
+        &app,
+        "GET",
+        &format!("/api/v1/surveys/{id}/results"),
+        &w.officer,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(results["people"], 2);
+    assert_eq!(
+        results["all"][0],
+        serde_json::json!({"month": "2020-06", "headquarters": 0, "region": 1, "online": 1})
+    );
+    assert_eq!(results["all"][1]["headquarters"], 2);
+    assert_eq!(results["delegations"].as_array().unwrap().len(), 1);
+    // After closing, answers are refused.
+    app.clock.advance_secs(60 * 86_400);
+    let agent = sqlx::query_as::<_, (i64,)>("SELECT id FROM people WHERE email = 'agent@x.test'")
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap()
+        .0;
+    let agent = app.token(relais_core::PersonId(agent), 1).await.1;
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/surveys/{id}/answers"),
+        &agent,
+        Some(answer("2020-06", "region")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // The office's page draws the chart and the table.
+    app.cookies.clear();
+    let r = app.sign_in("it@x.test", support::PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&format!("/training/office/surveys/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<svg") && page.body.contains("2020-09"));
+}

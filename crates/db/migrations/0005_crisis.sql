@@ -134,3 +134,62 @@ CREATE TABLE training_disruption_costs (
     cost_cents BIGINT NOT NULL,
     PRIMARY KEY (disruption_id, contract_id, session_id)
 );
+
+-- The willingness survey: month by month, would agents travel to
+-- headquarters, within their region, or only follow online?
+CREATE TABLE training_surveys (
+    id {id},
+    title TEXT NOT NULL,
+    -- JSON list of months, `YYYY-MM`.
+    months TEXT NOT NULL,
+    created_by BIGINT REFERENCES people (id),
+    created_at BIGINT NOT NULL,
+    closes_at BIGINT NOT NULL
+);
+
+-- Who is asked: the delegations listed (none listed: everyone).
+CREATE TABLE training_survey_delegations (
+    survey_id BIGINT NOT NULL REFERENCES training_surveys (id) ON DELETE CASCADE,
+    delegation_id BIGINT NOT NULL REFERENCES delegations (id),
+    PRIMARY KEY (survey_id, delegation_id)
+);
+
+CREATE TABLE training_survey_answers (
+    survey_id BIGINT NOT NULL REFERENCES training_surveys (id) ON DELETE CASCADE,
+    person_id BIGINT NOT NULL REFERENCES people (id),
+    -- The person's delegation when they answered, for the tallies.
+    delegation_id BIGINT REFERENCES delegations (id),
+    month TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    answered_at BIGINT NOT NULL,
+    PRIMARY KEY (survey_id, person_id, month)
+);
+CREATE INDEX training_survey_answers_tally ON training_survey_answers (survey_id, delegation_id, month);
+
+-- A re-plan: the planner's proposals for postponed sessions, each accepted,
+-- adjusted or rejected by the office.
+CREATE TABLE training_replans (
+    id {id},
+    plan_id BIGINT NOT NULL REFERENCES training_plans (id),
+    created_by BIGINT REFERENCES people (id),
+    created_at BIGINT NOT NULL,
+    objective DOUBLE PRECISION NOT NULL,
+    bound DOUBLE PRECISION NOT NULL,
+    gap DOUBLE PRECISION NOT NULL,
+    method TEXT NOT NULL,
+    millis BIGINT NOT NULL
+);
+
+CREATE TABLE training_proposals (
+    id {id},
+    replan_id BIGINT NOT NULL REFERENCES training_replans (id),
+    session_id BIGINT NOT NULL REFERENCES training_sessions (id),
+    -- Null when the session could not be placed; `reasons` says why.
+    starts_at BIGINT,
+    ends_at BIGINT,
+    reasons TEXT NOT NULL,
+    status TEXT NOT NULL,
+    decided_by BIGINT REFERENCES people (id),
+    decided_at BIGINT
+);
+CREATE INDEX training_proposals_replan ON training_proposals (replan_id);

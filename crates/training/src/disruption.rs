@@ -288,15 +288,6 @@ fn link_ok(link: &str) -> bool {
         && !link.chars().any(char::is_whitespace)
 }
 
-/// The end of the last annual plan, if there is one: nothing is moved beyond it.
-async fn plan_end(conn: &mut sqlx::AnyConnection) -> Result<Option<Timestamp>> {
-    let (end,): (Option<i64>,) = sqlx::query_as("SELECT MAX(ends_at) FROM training_plans")
-        .fetch_one(&mut *conn)
-        .await
-        .db()?;
-    Ok(end.map(Timestamp))
-}
-
 /// Decides each selected session's fate and checks it.
 fn decide(
     r: &DisruptionRequest,
@@ -385,7 +376,7 @@ async fn compute(
     for s in &ordered {
         office.check(s.delegation_id.map(DelegationId))?;
     }
-    let decided = decide(r, &ordered, now, plan_end(conn).await?)?;
+    let decided = decide(r, &ordered, now, crate::plans::last_end(conn).await?)?;
     let people = affected_people(conn, ids).await?;
     let mut count: HashMap<i64, i64> = HashMap::new();
     for p in &people {

@@ -13,10 +13,12 @@ pub mod demo_data;
 pub mod disruption;
 pub mod model;
 pub mod notices;
+pub mod plans;
 pub mod providers;
 pub mod registrar;
 pub mod registrations;
 pub mod sessions;
+pub mod surveys;
 mod web;
 
 pub use web::feature;

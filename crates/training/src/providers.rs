@@ -571,14 +571,6 @@ pub struct Availability {
     pub proposals: Vec<(i64, Timestamp)>,
 }
 
-fn month_ok(m: &str) -> bool {
-    let b = m.as_bytes();
-    b.len() == 7
-        && b[4] == b'-'
-        && b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit)
-        && (1..=12).contains(&m[5..].parse::<u32>().unwrap_or(0))
-}
-
 /// Records a provider's availability and proposed dates, once per link.
 pub async fn state_availability(
     db: &Db,
@@ -586,7 +578,7 @@ pub async fn state_availability(
     token: &str,
     a: Availability,
 ) -> Result<Link> {
-    if a.months.iter().any(|(m, _)| !month_ok(m)) {
+    if a.months.iter().any(|(m, _)| !crate::surveys::month_ok(m)) {
         return Err(Error::invalid("month", "provider-error-month"));
     }
     if a.months.len() > 36 || a.proposals.len() > 500 {
@@ -713,13 +705,5 @@ mod tests {
         assert_eq!(c.cost(40), (0, 0));
         assert_eq!(c.cost(10), (50, 12_500));
         assert_eq!(c.cost(1), (100, 25_000));
-    }
-
-    #[test]
-    fn months_are_checked() {
-        assert!(month_ok("2020-09"));
-        assert!(!month_ok("2020-13"));
-        assert!(!month_ok("2020-9"));
-        assert!(!month_ok("20x0-09"));
     }
 }

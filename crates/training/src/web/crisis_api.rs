@@ -20,13 +20,19 @@ use crate::disruption::{
     DisruptionItem, DisruptionRequest, DisruptionStatus, LedgerLine, Preview, SessionChange,
 };
 use crate::model::Format;
+use crate::plans::{
+    self, DelegationLoad, Load, NewLine, NewPeriod, NewPlan, Period, PeriodLoad, Plan,
+};
 use crate::providers::{self, Contract, NewContract, NewProvider, Provider, ProviderKind, Term};
+use crate::surveys::{self, DelegationTally, NewSurvey, Results, Survey, Tally, Willingness};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_providers, create_provider, get_provider, add_contract, preview, apply, get_disruption, undo, ledger),
+    paths(list_providers, create_provider, get_provider, add_contract, preview, apply, get_disruption, undo, ledger,
+        list_plans, create_plan, get_plan, add_plan_line, create_survey, survey_results, answer_survey),
     components(schemas(Provider, NewProvider, ProviderKind, ProviderDetail, MonthAvailability, Contract, NewContract, Term, DisruptionRequest, SessionChange, Action, Format,
-        Preview, AffectedSession, AffectedPerson, AffectedProvider, CostLine, Applied, Disruption, DisruptionItem, DisruptionStatus, Ledger, LedgerLine, NewId, Problem)),
+        Preview, AffectedSession, AffectedPerson, AffectedProvider, CostLine, Applied, Disruption, DisruptionItem, DisruptionStatus, Ledger, LedgerLine, NewId, Problem,
+        Plan, NewPlan, NewPeriod, NewLine, Period, PlanLoad, PeriodLoad, Load, DelegationLoad, Survey, NewSurvey, Results, Tally, DelegationTally, Willingness, Answers, MonthAnswer)),
     security(("bearer" = []))
 )]
 pub struct CrisisApi;
@@ -208,6 +214,146 @@ async fn ledger(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Ledge
     }))
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct PlanLoad {
+    #[serde(flatten)]
+    pub plan: Plan,
+    pub load: Vec<PeriodLoad>,
+}
+
+/// The annual plans, earliest first.
+#[utoipa::path(get, path = "/api/v1/plans", tag = "training-crisis",
+    responses((status = 200, body = Vec<Plan>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+async fn list_plans(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Vec<Plan>>> {
+    office(&ctx)?;
+    Ok(Json(plans::list(&state.db).await?))
+}
+
+/// Makes an annual plan from its periods (the national office).
+#[utoipa::path(post, path = "/api/v1/plans", tag = "training-crisis", request_body = NewPlan,
+    responses((status = 201, body = NewId), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_plan(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewPlan>,
+) -> AppResult<impl IntoResponse> {
+    let (office, actor) = office(&ctx)?;
+    let id = plans::create(
+        &state.db,
+        state.clock.now(),
+        actor,
+        &office,
+        &state.config.time_zone,
+        body,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/plans/{id}"))],
+        Json(NewId { id }),
+    ))
+}
+
+/// A plan with its load view: planned, held, to come, cancelled and
+/// postponed, per period and per delegation.
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "training-crisis", params(("id" = i64, Path)),
+    responses((status = 200, body = PlanLoad), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_plan(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<PlanLoad>> {
+    office(&ctx)?;
+    let plan = plans::get(&state.db, id).await?;
+    let load = plans::load(&state.db, state.clock.now(), &plan).await?;
+    Ok(Json(PlanLoad { plan, load }))
+}
+
+/// Adds planned volume for a course (and delegation) in a period.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/lines", tag = "training-crisis", params(("id" = i64, Path)), request_body = NewLine,
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn add_plan_line(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NewLine>,
+) -> AppResult<StatusCode> {
+    let (office, actor) = office(&ctx)?;
+    plans::add_line(&state.db, state.clock.now(), actor, &office, id, body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Asks agents, month by month, whether they would travel for a training.
+#[utoipa::path(post, path = "/api/v1/surveys", tag = "training-crisis", request_body = NewSurvey,
+    responses((status = 201, body = NewId), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_survey(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewSurvey>,
+) -> AppResult<impl IntoResponse> {
+    let (office, actor) = office(&ctx)?;
+    let id = surveys::create(
+        &state.db,
+        state.clock.now(),
+        actor,
+        &office,
+        &state.config.time_zone,
+        body,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(NewId { id })))
+}
+
+/// The answers, by delegation and month.
+#[utoipa::path(get, path = "/api/v1/surveys/{id}/results", tag = "training-crisis", params(("id" = i64, Path)),
+    responses((status = 200, body = Results), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn survey_results(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Results>> {
+    office(&ctx)?;
+    Ok(Json(surveys::results(&state.db, id).await?))
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct MonthAnswer {
+    /// `YYYY-MM`, one of the survey's months.
+    pub month: String,
+    pub answer: Willingness,
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct Answers {
+    pub answers: Vec<MonthAnswer>,
+}
+
+/// The caller answers a survey (again: the new answers replace the old).
+#[utoipa::path(post, path = "/api/v1/surveys/{id}/answers", tag = "training-crisis", params(("id" = i64, Path)), request_body = Answers,
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn answer_survey(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Answers>,
+) -> AppResult<StatusCode> {
+    let p = ctx.require()?;
+    let person = relais_directory::people::brief(&state.db, p.person_id).await?;
+    let answers: Vec<(String, Willingness)> = body
+        .answers
+        .into_iter()
+        .map(|a| (a.month, a.answer))
+        .collect();
+    surveys::answer(&state.db, state.clock.now(), &person, id, &answers).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
@@ -221,4 +367,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/disruptions/{id}", get(get_disruption))
         .route("/api/v1/disruptions/{id}/undo", post(undo))
         .route("/api/v1/ledger", get(ledger))
+        .route("/api/v1/plans", get(list_plans).post(create_plan))
+        .route("/api/v1/plans/{id}", get(get_plan))
+        .route("/api/v1/plans/{id}/lines", post(add_plan_line))
+        .route("/api/v1/surveys", post(create_survey))
+        .route("/api/v1/surveys/{id}/results", get(survey_results))
+        .route("/api/v1/surveys/{id}/answers", post(answer_survey))
 }

@@ -824,15 +824,7 @@ async fn link_view(
         &sessions.iter().map(|i| i.session_id).collect::<Vec<_>>(),
     )
     .await?;
-    let first = now
-        .to_jiff()
-        .in_tz(tz)
-        .map(|z| z.date().first_of_month())
-        .ok();
-    let months = (1..=12)
-        .filter_map(|i| first?.checked_add(jiff::Span::new().months(i)).ok())
-        .map(|d| d.strftime("%Y-%m").to_string())
-        .collect();
+    let months = super::plan_pages::next_months(now, tz);
     Ok(Ok(LinkPage {
         page: PageCtx::new(state, ctx, t.t("provider-link-title")),
         token: token.to_string(),

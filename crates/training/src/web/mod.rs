@@ -4,6 +4,7 @@ mod api;
 mod crisis_api;
 mod crisis_pages;
 mod pages;
+mod plan_pages;
 
 use std::sync::{Arc, OnceLock};
 
@@ -25,6 +26,7 @@ pub fn feature() -> Feature {
             .merge(api::router())
             .merge(crisis_api::router())
             .merge(crisis_pages::router())
+            .merge(plan_pages::router())
             .merge(pages::router())
             .layer(Extension(Registrars::default())),
         nav: vec![

@@ -706,6 +706,8 @@ struct MyPage {
     feed_url: Option<String>,
     has_feed: bool,
     message: Option<String>,
+    /// Open willingness surveys that ask this person: id, title, closing day.
+    surveys: Vec<(i64, String, String)>,
 }
 
 async fn my_page(
@@ -759,7 +761,12 @@ async fn my_view(
             session_id: s.id,
             title: s.course_title.clone(),
             when: s.starts.local(tz),
-            status: status_line(t, &r, tz),
+            // A cancelled or postponed session says so before the registration's own state.
+            status: if s.cancelled && r.status.is_active() {
+                t.t(&format!("session-status-{}", s.status.as_str()))
+            } else {
+                status_line(t, &r, tz)
+            },
             offered: r.status == RegistrationStatus::Offered,
             active: r.status.is_active(),
         };
@@ -789,6 +796,14 @@ async fn my_view(
         has_feed: calendar::has_feed(&tr, p.person_id).await?,
         feed_url,
         message,
+        surveys: {
+            let me = people::brief(&state.db, p.person_id).await?;
+            crate::surveys::open_for(&state.db, now, &me)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.title, s.closes.local(tz)))
+                .collect()
+        },
     })
 }
 
