@@ -263,6 +263,10 @@ async fn main() -> anyhow::Result<()> {
                     &cfg.web(),
                 );
                 relais_training::demo::load(&training, &directory, demo::SEED).await?;
+                eprintln!(
+                    "Loading the March-2020 lockdown: sessions, registrants, providers, plans, survey…"
+                );
+                relais_training::demo_crisis::load(&training, demo::SEED).await?;
                 eprintln!("Loading six weeks of the IT desk…");
                 let desk = relais_desk::Desk::new(db.clone(), Arc::new(SystemClock), &cfg.web());
                 relais_desk::demo::load(&desk, &directory, demo::SEED).await?;

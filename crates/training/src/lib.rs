@@ -9,6 +9,7 @@ pub mod access;
 pub mod calendar;
 pub mod courses;
 pub mod demo;
+pub mod demo_crisis;
 pub mod demo_data;
 pub mod disruption;
 pub mod model;

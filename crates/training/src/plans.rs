@@ -315,7 +315,7 @@ pub async fn load(db: &Db, now: Timestamp, plan: &Plan) -> Result<Vec<PeriodLoad
     for p in &plan.periods {
         let mut by: BTreeMap<Option<i64>, Load> = BTreeMap::new();
         let lines: Vec<(Option<i64>, i64, i64, i64)> = sqlx::query_as(
-            "SELECT delegation_id, SUM(sessions), SUM(trainee_days), SUM(budget_cents) FROM training_plan_lines WHERE period_id = $1 GROUP BY delegation_id",
+            "SELECT delegation_id, CAST(SUM(sessions) AS BIGINT), CAST(SUM(trainee_days) AS BIGINT), CAST(SUM(budget_cents) AS BIGINT) FROM training_plan_lines WHERE period_id = $1 GROUP BY delegation_id",
         )
         .bind(p.id)
         .fetch_all(db.pool())

@@ -80,6 +80,15 @@ impl Survey {
     }
 }
 
+/// The `n` months after the one of `today`, `YYYY-MM`.
+pub fn next_months(today: jiff::civil::Date, n: i64) -> Vec<String> {
+    let first = today.first_of_month();
+    (1..=n)
+        .filter_map(|i| first.checked_add(jiff::Span::new().months(i)).ok())
+        .map(|d| d.strftime("%Y-%m").to_string())
+        .collect()
+}
+
 pub(crate) fn month_ok(m: &str) -> bool {
     let b = m.as_bytes();
     b.len() == 7

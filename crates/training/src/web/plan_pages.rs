@@ -184,13 +184,10 @@ async fn plan_page(
 
 /// The next twelve months, `YYYY-MM`, from the month after now.
 pub(crate) fn next_months(now: relais_core::Timestamp, tz: &str) -> Vec<String> {
-    let Ok(first) = now.to_jiff().in_tz(tz).map(|z| z.date().first_of_month()) else {
-        return Vec::new();
-    };
-    (1..=12)
-        .filter_map(|i| first.checked_add(jiff::Span::new().months(i)).ok())
-        .map(|d| d.strftime("%Y-%m").to_string())
-        .collect()
+    match now.to_jiff().in_tz(tz) {
+        Ok(z) => surveys::next_months(z.date(), 12),
+        Err(_) => Vec::new(),
+    }
 }
 
 #[derive(askama::Template)]

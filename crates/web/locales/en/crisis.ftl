@@ -225,3 +225,4 @@ survey-error-audience = This survey is for other delegations than yours.
 survey-error-closed = This survey is closed.
 survey-error-empty = Answer for at least one month.
 survey-error-month = The month { $month } is not part of the survey.
+field-video-link = Video link

@@ -225,3 +225,4 @@ survey-error-audience = Cette enquête s'adresse à d'autres délégations que l
 survey-error-closed = Cette enquête est close.
 survey-error-empty = Répondez pour au moins un mois.
 survey-error-month = Le mois { $month } ne fait pas partie de l'enquête.
+field-video-link = Lien de visioconférence
