@@ -28,7 +28,7 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// The planner's time limit, in seconds.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 15.0)]
     time_limit: f64,
     /// Runs, each on the same problem; the times of all are printed.
     #[arg(long, default_value_t = 1)]
@@ -91,7 +91,7 @@ fn main() -> anyhow::Result<()> {
         };
         println!(
             "run {run}: placed {} / {} sessions, {} / {} trainee-days; objective {}, bound {}, gap {:.2} %; \
-             {} search moves{}; bound: {lp}; wall {:.3} s",
+             search {:.3} s, {} moves{}; bound: {lp}; wall {:.3} s",
             plan.placed_sessions,
             problem.sessions.len(),
             plan.placed_trainee_days,
@@ -99,6 +99,7 @@ fn main() -> anyhow::Result<()> {
             plan.objective,
             plan.bound,
             plan.gap * 100.0,
+            plan.method.search_time.as_secs_f64(),
             plan.method.iterations,
             if plan.method.stopped_by_time_limit {
                 " (stopped by the time limit)"

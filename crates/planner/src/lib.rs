@@ -61,7 +61,7 @@ pub const MAX_HORIZON_DAYS: usize = 1096;
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The search and the LP stop by then (they run side by side); the plan
-    /// found so far and the best bound known are answered. Default 10 s.
+    /// found so far and the best bound known are answered. Default 15 s.
     pub time_limit: Duration,
     /// Solve the LP relaxation for the bound (default). Without it the bound
     /// is each session at its own earliest date, which is weaker.
@@ -71,7 +71,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            time_limit: Duration::from_secs(10),
+            time_limit: Duration::from_secs(15),
             lp_bound: true,
         }
     }
@@ -88,19 +88,21 @@ pub fn plan(problem: &Problem, options: &Options) -> Result<Plan, InvalidProblem
     let started = Instant::now();
     let inst = instance::Instance::build(problem)?;
     let deadline = started + options.time_limit;
-    let (outcome, lp) = std::thread::scope(|scope| {
+    let (outcome, search_time, lp) = std::thread::scope(|scope| {
         let lp = options.lp_bound.then(|| {
             let remaining = deadline.saturating_duration_since(Instant::now());
             let inst = &inst;
             scope.spawn(move || bound::lp_bound(inst, remaining))
         });
+        let search_started = Instant::now();
         let outcome = search::search(&inst, deadline);
+        let search_time = search_started.elapsed();
         let lp = lp.map(|handle| {
             handle
                 .join()
                 .unwrap_or_else(|_| Err("the LP solver failed".to_string()))
         });
-        (outcome, lp)
+        (outcome, search_time, lp)
     });
     let alone = bound::priced_alone(&inst);
     let (bound, bound_method) = match lp {
@@ -146,6 +148,7 @@ pub fn plan(problem: &Problem, options: &Options) -> Result<Plan, InvalidProblem
                 .to_string(),
             iterations: outcome.iterations,
             stopped_by_time_limit: outcome.stopped_by_time_limit,
+            search_time,
             bound: bound_method,
         },
         solve_time: started.elapsed(),

@@ -277,6 +277,9 @@ pub struct Method {
     /// True when the search stopped at `Options::time_limit` rather than
     /// because no move improved the plan.
     pub stopped_by_time_limit: bool,
+    /// Wall time of the search (the bound is computed beside it).
+    #[serde(with = "seconds")]
+    pub search_time: Duration,
     pub bound: BoundMethod,
 }
 

@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use rand::seq::SliceRandom;
+use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -17,6 +17,8 @@ const FREE: u32 = u32::MAX;
 const MAX_BLOCKERS: usize = 6;
 /// Dates tried per session and round when sessions are in the way.
 const MAX_TRIES: usize = 24;
+/// Rounds of shaking after the first local optimum.
+const KICKS: usize = 1000;
 
 /// A (partial) plan under construction with the occupancy it implies.
 #[derive(Clone)]
@@ -244,11 +246,7 @@ pub(crate) fn search(inst: &Instance, deadline: Instant) -> Outcome {
         let before = state.cost;
         // Unplaced sessions first, then the placed ones whose delay costs most.
         order.shuffle(&mut rng);
-        order.sort_by_key(|&s| {
-            Reverse(
-                inst.sessions[s].weight * (inst.h + 1 - state.start[s].unwrap_or(inst.h)) as u64,
-            )
-        });
+        order.sort_by_key(|&s| Reverse(inst.cost(s, state.start[s])));
         order.sort_by_key(|&s| state.start[s].is_some());
         for &s in &order {
             if Instant::now() >= deadline {
@@ -261,12 +259,72 @@ pub(crate) fn search(inst: &Instance, deadline: Instant) -> Outcome {
             break;
         }
     }
+    // Then shake: take a few sessions out, put them back in another order,
+    // improve around them, and keep the result if it is cheaper.
+    let mut best = state.clone();
+    for _ in 0..KICKS {
+        if stopped || Instant::now() >= deadline {
+            stopped = true;
+            break;
+        }
+        iterations += kick(inst, &mut state, &mut rng, deadline);
+        if state.cost < best.cost {
+            best = state.clone();
+        } else {
+            state = best.clone();
+        }
+    }
     fill(inst, &mut state);
     Outcome {
         state,
         iterations,
         stopped_by_time_limit: stopped,
     }
+}
+
+/// Takes a few placed sessions out (with their later parts), puts them back
+/// in random order at their earliest fit, then tries to improve them and the
+/// unplaced ones.
+fn kick(inst: &Instance, state: &mut State, rng: &mut ChaCha8Rng, deadline: Instant) -> u64 {
+    let placed: Vec<usize> = (0..inst.sessions.len())
+        .filter(|&s| state.start[s].is_some())
+        .collect();
+    if placed.is_empty() {
+        return 0;
+    }
+    let count = (placed.len() / 40).clamp(2, 30);
+    let mut out: Vec<usize> = placed.choose_multiple(rng, count).copied().collect();
+    let mut i = 0;
+    while i < out.len() {
+        for &next in &inst.sessions[out[i]].succs {
+            if state.start[next].is_some() && !out.contains(&next) {
+                out.push(next);
+            }
+        }
+        i += 1;
+    }
+    for &s in &out {
+        state.remove(inst, s);
+    }
+    out.shuffle(rng);
+    out.sort_by_key(|&s| inst.sessions[s].part);
+    for &s in &out {
+        if let Some((day, venue)) = state.earliest_fit(inst, s) {
+            state.place(inst, s, day, venue);
+        }
+    }
+    let mut tries = 0;
+    let unplaced = (0..inst.sessions.len()).filter(|&s| state.start[s].is_none());
+    let mut again: Vec<usize> = out.iter().copied().chain(unplaced).collect();
+    again.sort_unstable();
+    again.dedup();
+    for s in again {
+        if Instant::now() >= deadline {
+            break;
+        }
+        tries += improve(inst, state, s);
+    }
+    tries
 }
 
 /// Places every unplaced session that fits somewhere as it is (an unplaced
