@@ -15,6 +15,9 @@ CREATE TABLE training_providers (
     email TEXT NOT NULL,
     phone TEXT,
     language TEXT,
+    -- Where a venue or hotel is, and how many a venue seats (for the planner).
+    delegation_id BIGINT REFERENCES delegations (id),
+    seats BIGINT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );

@@ -139,6 +139,8 @@ pub async fn load(t: &Training, seed: u64) -> Result<Crisis> {
                 email: format!("formateur{:02}@prestataires.demo.relais.test", i + 1),
                 phone: None,
                 language: Some(if i % 7 == 0 { "en" } else { "fr" }.into()),
+                delegation_id: None,
+                seats: None,
             },
         )
         .await?;
@@ -159,6 +161,8 @@ pub async fn load(t: &Training, seed: u64) -> Result<Crisis> {
                 email: format!("salles-{d}@prestataires.demo.relais.test"),
                 phone: None,
                 language: None,
+                delegation_id: Some(*d),
+                seats: Some(rng.random_range(24..=40)),
             },
         )
         .await?;
@@ -174,6 +178,8 @@ pub async fn load(t: &Training, seed: u64) -> Result<Crisis> {
                 email: format!("hotel-{d}@prestataires.demo.relais.test"),
                 phone: None,
                 language: None,
+                delegation_id: Some(*d),
+                seats: None,
             },
         )
         .await?;

@@ -18,6 +18,7 @@ pub mod plans;
 pub mod providers;
 pub mod registrar;
 pub mod registrations;
+pub mod replan;
 pub mod sessions;
 pub mod surveys;
 mod web;

@@ -48,6 +48,11 @@ pub struct NewProvider {
     pub phone: Option<String>,
     /// `fr` (default) or `en`: the language of its notices.
     pub language: Option<String>,
+    /// Where a venue or hotel is.
+    pub delegation_id: Option<i64>,
+    /// How many a venue seats (the planner places sessions in venues large enough).
+    #[schema(minimum = 1, maximum = 100000)]
+    pub seats: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -59,6 +64,8 @@ pub struct Provider {
     pub email: String,
     pub phone: Option<String>,
     pub language: Option<String>,
+    pub delegation_id: Option<i64>,
+    pub seats: Option<i64>,
 }
 
 /// One step of a cancellation schedule: cancelling at least
@@ -194,6 +201,9 @@ pub async fn create(
 ) -> Result<i64> {
     let name = text("name", &p.name, 200)?;
     let email = relais_core::values::Email::parse(&p.email)?;
+    if p.seats.is_some_and(|s| !(1..=100_000).contains(&s)) {
+        return Err(Error::invalid("seats", "provider-error-seats"));
+    }
     let language = match p.language.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(l @ ("fr" | "en")) => Some(l.to_string()),
@@ -202,8 +212,8 @@ pub async fn create(
     let mut tx = db.begin().await.db()?;
     let result = async {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO training_providers (kind, name, contact_name, email, phone, language, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            "INSERT INTO training_providers (kind, name, contact_name, email, phone, language, delegation_id, seats, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         )
         .bind(p.kind.as_str())
         .bind(&name)
@@ -211,10 +221,18 @@ pub async fn create(
         .bind(email.as_str())
         .bind(optional(&p.phone))
         .bind(language)
+        .bind(p.delegation_id)
+        .bind(p.seats)
         .bind(now.0)
         .fetch_one(&mut *tx)
         .await
-        .db()?;
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_foreign_key_violation()) {
+                Error::invalid("delegation_id", "survey-error-delegation")
+            } else {
+                Error::internal(e)
+            }
+        })?;
         audit::record(&mut tx, now, actor, "provider.create", &format!("provider:{id}"), serde_json::json!({ "kind": p.kind.as_str(), "name": name }))
             .await
             .db()?;
@@ -232,6 +250,8 @@ type ProviderRow = (
     String,
     Option<String>,
     Option<String>,
+    Option<i64>,
+    Option<i64>,
 );
 
 fn provider(r: ProviderRow) -> Provider {
@@ -243,11 +263,12 @@ fn provider(r: ProviderRow) -> Provider {
         email: r.4,
         phone: r.5,
         language: r.6,
+        delegation_id: r.7,
+        seats: r.8,
     }
 }
 
-const PROVIDER: &str =
-    "SELECT id, kind, name, contact_name, email, phone, language FROM training_providers";
+const PROVIDER: &str = "SELECT id, kind, name, contact_name, email, phone, language, delegation_id, seats FROM training_providers";
 
 pub async fn list(db: &Db) -> Result<Vec<Provider>> {
     let rows: Vec<ProviderRow> = SqlBuf::new(PROVIDER)

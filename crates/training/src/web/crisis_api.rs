@@ -23,16 +23,19 @@ use crate::model::Format;
 use crate::plans::{
     self, DelegationLoad, Load, NewLine, NewPeriod, NewPlan, Period, PeriodLoad, Plan,
 };
+use crate::replan::{self, ProposalView, Replan, ReplanRequest};
 use crate::providers::{self, Contract, NewContract, NewProvider, Provider, ProviderKind, Term};
 use crate::surveys::{self, DelegationTally, NewSurvey, Results, Survey, Tally, Willingness};
 
 #[derive(OpenApi)]
 #[openapi(
     paths(list_providers, create_provider, get_provider, add_contract, preview, apply, get_disruption, undo, ledger,
-        list_plans, create_plan, get_plan, add_plan_line, create_survey, survey_results, answer_survey),
+        list_plans, create_plan, get_plan, add_plan_line, create_survey, survey_results, answer_survey,
+        replan_plan, get_replan, accept_proposal, reject_proposal),
     components(schemas(Provider, NewProvider, ProviderKind, ProviderDetail, MonthAvailability, Contract, NewContract, Term, DisruptionRequest, SessionChange, Action, Format,
         Preview, AffectedSession, AffectedPerson, AffectedProvider, CostLine, Applied, Disruption, DisruptionItem, DisruptionStatus, Ledger, LedgerLine, NewId, Problem,
-        Plan, NewPlan, NewPeriod, NewLine, Period, PlanLoad, PeriodLoad, Load, DelegationLoad, Survey, NewSurvey, Results, Tally, DelegationTally, Willingness, Answers, MonthAnswer)),
+        Plan, NewPlan, NewPeriod, NewLine, Period, PlanLoad, PeriodLoad, Load, DelegationLoad, Survey, NewSurvey, Results, Tally, DelegationTally, Willingness, Answers, MonthAnswer,
+        ReplanRequest, Replan, ProposalView, NewDates)),
     security(("bearer" = []))
 )]
 pub struct CrisisApi;
@@ -354,6 +357,97 @@ async fn answer_survey(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Proposes dates for every postponed session, within this plan and the
+/// plans after it, from the trainers' and venues' availability, the periods'
+/// remaining capacity and the willingness survey. Answers the proposals, the
+/// bound and the gap to optimal; nothing changes until a proposal is accepted.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/replan", tag = "training-crisis", params(("id" = i64, Path)), request_body(content = Option<ReplanRequest>),
+    responses((status = 201, body = Replan), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn replan_plan(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<impl IntoResponse> {
+    let (office, actor) = office(&ctx)?;
+    let body: ReplanRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ReplanRequest::default()
+    } else {
+        relais_web::api::from_json_slice::<Option<ReplanRequest>>(&body)?.unwrap_or_default()
+    };
+    let rid = replan::replan(&services(&state), actor, &office, id, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/replans/{rid}"))],
+        Json(replan::get(&state.db, rid, ctx.lang).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/replans/{id}", tag = "training-crisis", params(("id" = i64, Path)),
+    responses((status = 200, body = Replan), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_replan(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<Replan>> {
+    office(&ctx)?;
+    Ok(Json(replan::get(&state.db, id, ctx.lang).await?))
+}
+
+/// Other dates than proposed (RFC 3339).
+#[derive(serde::Deserialize, Default, ToSchema)]
+pub struct NewDates {
+    #[schema(format = DateTime)]
+    pub starts_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub ends_at: Option<String>,
+}
+
+/// Accepts a proposal, as proposed or with `starts_at`/`ends_at`: the session
+/// gets its new dates, its held registrants are told first (with the calendar
+/// update), then its remaining seats open.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/accept", tag = "training-crisis", params(("id" = i64, Path)), request_body(content = Option<NewDates>),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"),
+              (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn accept_proposal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<StatusCode> {
+    let (office, actor) = office(&ctx)?;
+    let dates: NewDates = if body.iter().all(u8::is_ascii_whitespace) {
+        NewDates::default()
+    } else {
+        relais_web::api::from_json_slice::<Option<NewDates>>(&body)?.unwrap_or_default()
+    };
+    let adjusted = match (dates.starts_at.as_deref(), dates.ends_at.as_deref()) {
+        (None, None) => None,
+        (Some(s), Some(e)) => Some((crate::sessions::parse_time("starts_at", s)?, crate::sessions::parse_time("ends_at", e)?)),
+        (None, Some(_)) => return Err(relais_core::Error::invalid("starts_at", "replan-error-no-date").into()),
+        (Some(_), None) => return Err(relais_core::Error::invalid("ends_at", "replan-error-no-date").into()),
+    };
+    replan::accept(&services(&state), actor, &office, id, adjusted).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Rejects a proposal: the session stays postponed.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/reject", tag = "training-crisis", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"),
+              (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn reject_proposal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<StatusCode> {
+    let (office, actor) = office(&ctx)?;
+    replan::reject(&services(&state), actor, &office, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(
@@ -373,4 +467,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/surveys", post(create_survey))
         .route("/api/v1/surveys/{id}/results", get(survey_results))
         .route("/api/v1/surveys/{id}/answers", post(answer_survey))
+        .route("/api/v1/plans/{id}/replan", post(replan_plan))
+        .route("/api/v1/replans/{id}", get(get_replan))
+        .route("/api/v1/proposals/{id}/accept", post(accept_proposal))
+        .route("/api/v1/proposals/{id}/reject", post(reject_proposal))
 }

@@ -621,6 +621,17 @@ async fn create_provider(
         email: f.get("email").cloned().unwrap_or_default(),
         phone: field(&f, "phone").map(str::to_string),
         language: field(&f, "language").map(str::to_string),
+        delegation_id: field(&f, "delegation").and_then(|v| v.parse().ok()),
+        seats: match field(&f, "seats") {
+            None => None,
+            Some(v) => match v.parse() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    let page = providers_view(&state, &ctx, Some(T(ctx.lang).t("provider-error-seats"))).await?;
+                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+                }
+            },
+        },
     };
     match providers::create(&state.db, state.clock.now(), actor, &office, p).await {
         Ok(id) => Ok(Redirect::to(&format!("/training/office/providers/{id}")).into_response()),
