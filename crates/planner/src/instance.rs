@@ -299,7 +299,7 @@ impl Instance {
             for &a in members {
                 for &b in members {
                     if let (Some(pa), Some(pb)) = (sessions[a].part, sessions[b].part)
-                        && pa + 1 == pb
+                        && pa.checked_add(1) == Some(pb)
                     {
                         sessions[b].preds.push(a);
                         sessions[a].succs.push(b);

@@ -99,10 +99,13 @@ impl Unplaced {
         let list = reasons.join("; ");
         match self.blocking {
             Blocking::Alone if reasons.len() == 1 => {
-                format!("Session {} cannot be placed: {list}.", self.session)
+                format!(
+                    "Session {} cannot be placed on any date: {list}.",
+                    self.session
+                )
             }
             Blocking::Alone => format!(
-                "Session {} cannot be placed; each of these alone rules out every date: {list}.",
+                "Session {} cannot be placed on any date; each of these alone rules out every date: {list}.",
                 self.session
             ),
             Blocking::Each if reasons.len() == 1 => format!(
@@ -114,7 +117,7 @@ impl Unplaced {
                 self.session
             ),
             Blocking::Together => format!(
-                "Session {} was not placed; these together rule out every date: {list}.",
+                "Session {} was not placed; on every date at least two of these are in the way: {list}.",
                 self.session
             ),
         }
@@ -203,12 +206,10 @@ impl Reason {
                 )
             }
             Reason::TrainerUnavailable { trainer } => {
-                format!("trainer {trainer} said they are not available on any possible date")
+                format!("trainer {trainer} said they are not available")
             }
             Reason::TrainerBusy { trainer } => {
-                format!(
-                    "trainer {trainer} is teaching other planned sessions on the possible dates"
-                )
+                format!("trainer {trainer} is teaching other planned sessions")
             }
             Reason::NoVenueLargeEnough {
                 seats_needed,
@@ -220,12 +221,9 @@ impl Reason {
                 seats_needed,
                 largest: None,
             } => format!("it needs a venue for {seats_needed} people and has none to use"),
-            Reason::VenueUnavailable => {
-                "no venue large enough is available on the possible dates".to_string()
-            }
+            Reason::VenueUnavailable => "no venue large enough is available, as stated".to_string(),
             Reason::VenuesBooked => {
-                "the venues large enough are booked by other planned sessions on the possible dates"
-                    .to_string()
+                "the venues large enough are booked by other planned sessions".to_string()
             }
             Reason::NotWillingToTravel {
                 delegation,
@@ -240,7 +238,7 @@ impl Reason {
                 )
             }
             Reason::CourseGap { course, gap_days } => format!(
-                "other sessions of course {course} are planned less than {gap_days} days away on the possible dates"
+                "other sessions of course {course} are planned less than {gap_days} days away"
             ),
             Reason::PartOrder {
                 course,

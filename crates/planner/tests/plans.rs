@@ -291,3 +291,22 @@ fn malformed_problems_are_refused() {
         Err(relais_planner::InvalidProblem::Share { .. })
     ));
 }
+
+#[test]
+fn an_empty_problem_and_a_part_number_at_the_limit() {
+    let empty = problem(date(2020, 9, 1), date(2020, 9, 30), Vec::new());
+    let nothing = plan(&empty, &options()).unwrap();
+    assert!(nothing.proposals.is_empty());
+    assert_eq!((nothing.objective, nothing.bound, nothing.gap), (0, 0, 0.0));
+
+    let mut odd = problem(
+        date(2020, 9, 1),
+        date(2020, 9, 30),
+        vec![session(1, 10, 7), session(2, 10, 8)],
+    );
+    odd.sessions[0].part = Some(u32::MAX);
+    odd.sessions[1].part = Some(0);
+    let plan = plan(&odd, &options()).unwrap();
+    assert!(check(&odd, &plan).is_empty());
+    assert_eq!(plan.placed_sessions, 2);
+}

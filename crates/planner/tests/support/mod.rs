@@ -173,10 +173,10 @@ pub fn pair_violations(
             out.push(format!("{} and {}: closer than the gap", a.id, b.id));
         }
         if let (Some(pa), Some(pb)) = (a.part, b.part) {
-            if pa + 1 == pb && slot_b.first <= last_a {
+            if pa.checked_add(1) == Some(pb) && slot_b.first <= last_a {
                 out.push(format!("{} before its previous part {}", b.id, a.id));
             }
-            if pb + 1 == pa && slot_a.first <= last_b {
+            if pb.checked_add(1) == Some(pa) && slot_a.first <= last_b {
                 out.push(format!("{} before its previous part {}", a.id, b.id));
             }
         }
