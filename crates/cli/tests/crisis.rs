@@ -58,6 +58,12 @@ async fn world(app: &TestApp) -> World {
     let agent = app.token(agent, 30).await.1;
     let phd = app.token(phd, 30).await.1;
     let other = app.token(other, 30).await.1;
+    let paca: i64 =
+        sqlx::query_as::<_, (i64,)>("SELECT id FROM delegations WHERE code = 'DR-PACA'")
+            .fetch_one(app.db.db.pool())
+            .await
+            .unwrap()
+            .0;
     let course = created(
         app,
         "/api/v1/courses",
@@ -76,7 +82,7 @@ async fn world(app: &TestApp) -> World {
                 app,
                 &format!("/api/v1/courses/{course}/sessions"),
                 &officer,
-                serde_json::json!({"starts_at": start, "ends_at": end, "capacity": 2, "venue_address": "Centre de congrès, Marseille"}),
+                serde_json::json!({"starts_at": start, "ends_at": end, "capacity": 2, "venue_address": "Centre de congrès, Marseille", "delegation_id": paca}),
             )
             .await,
         );
@@ -914,4 +920,184 @@ async fn agents_say_when_they_would_travel_and_the_office_sees_it_by_delegation(
     let page = app.get(&format!("/training/office/surveys/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<svg") && page.body.contains("2020-09"));
+}
+
+#[tokio::test]
+async fn postponed_sessions_are_replanned_explained_and_accepted() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let paca: i64 =
+        sqlx::query_as::<_, (i64,)>("SELECT id FROM delegations WHERE code = 'DR-PACA'")
+            .fetch_one(app.db.db.pool())
+            .await
+            .unwrap()
+            .0;
+    created(&app, "/api/v1/providers", &w.officer, serde_json::json!({
+        "kind": "venue", "name": "Salle du Pharo", "email": "pharo@x.test", "delegation_id": paca, "seats": 30})).await;
+    let plan = created(&app, "/api/v1/plans", &w.officer, serde_json::json!({"name": "Plan 2020", "periods": [
+        {"name": "S1 2020", "starts_on": "2020-01-01", "ends_on": "2020-06-30", "capacity_days": 500},
+        {"name": "S2 2020", "starts_on": "2020-07-01", "ends_on": "2020-12-31", "capacity_days": 500}]})).await;
+    // Nothing postponed yet: nothing to plan.
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/plans/{plan}/replan"),
+        &w.officer,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = call(
+        &app,
+        "POST",
+        "/api/v1/disruptions",
+        &w.officer,
+        Some(serde_json::json!({"sessions": [w.s1, w.s3], "action": "postpone"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    // Nobody in the delegation would travel before 2021: no date, and the planner says why.
+    let months: Vec<String> = (3..=12).map(|m| format!("2020-{m:02}")).collect();
+    let survey = created(
+        &app,
+        "/api/v1/surveys",
+        &w.officer,
+        serde_json::json!({
+        "title": "Reprise", "months": months, "delegations": [paca], "closes_on": "2020-04-30"}),
+    )
+    .await;
+    let answers: Vec<serde_json::Value> = months
+        .iter()
+        .map(|m| serde_json::json!({"month": m, "answer": "online"}))
+        .collect();
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/surveys/{survey}/answers"),
+        &w.agent,
+        Some(serde_json::json!({"answers": answers})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/plans/{plan}/replan"),
+        &w.officer,
+        Some(serde_json::json!({"time_limit_secs": 5})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let none = r.json();
+    assert_eq!(none["placed"], 0, "{none:#}");
+    assert_eq!(none["unplaced"], 2);
+    let why = none["proposals"][0]["reasons"].as_array().unwrap();
+    assert!(
+        why.iter()
+            .any(|x| x.as_str().unwrap().contains("acceptent de se déplacer")),
+        "{why:?}"
+    );
+    assert!(none["bound"].as_f64().unwrap() <= none["objective"].as_f64().unwrap());
+
+    // With no threshold, both are placed; the bound and the gap come with them.
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/plans/{plan}/replan"),
+        &w.officer,
+        Some(serde_json::json!({"willingness_threshold": 0.0, "time_limit_secs": 5})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let rp = r.json();
+    assert_eq!(rp["placed"], 2, "{rp:#}");
+    let gap = rp["gap"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&gap), "{gap}");
+    assert!(rp["bound"].as_f64().unwrap() <= rp["objective"].as_f64().unwrap());
+    let first = &rp["proposals"][0];
+    let starts = first["starts_at"].as_str().unwrap();
+    // Fourteen days of notice at least, same time of day, not in August, on a working day.
+    let day: jiff::Timestamp = starts.parse().unwrap();
+    let local = day.in_tz("Europe/Paris").unwrap();
+    assert!(local.date() >= jiff::civil::date(2020, 3, 31), "{starts}");
+    assert_eq!(local.hour(), 9, "{starts}");
+    assert_ne!(local.month(), 8);
+    assert!(!matches!(
+        local.weekday(),
+        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+    ));
+    assert_eq!(first["venue"], "Salle du Pharo");
+    // The two sessions of the course are at least a week apart.
+    let other: jiff::Timestamp = rp["proposals"][1]["starts_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((other.as_second() - day.as_second()).abs() >= 7 * 86_400);
+
+    // Accept the first: the session is back, at its new date, its registrants told first.
+    let id = first["id"].as_i64().unwrap();
+    let session = first["session_id"].as_i64().unwrap();
+    app.run_jobs().await;
+    let before = app.smtp.messages().len();
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/proposals/{id}/accept"),
+        &w.officer,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let s = call(
+        &app,
+        "GET",
+        &format!("/api/v1/sessions/{session}"),
+        &w.agent,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(s["starts_at"], starts);
+    assert_ne!(s["status"], "postponed");
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/proposals/{id}/accept"),
+        &w.officer,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    app.run_jobs().await;
+    let held = app.count("SELECT COUNT(*) FROM registrations r JOIN training_proposals p ON p.session_id = r.session_id WHERE p.status = 'accepted' AND r.status IN ('confirmed', 'waitlisted', 'offered', 'pending')").await;
+    let mails = app.smtp.wait_for(before + held as usize).await;
+    let invites = mails[before..]
+        .iter()
+        .filter(|m| calendar_of(&m.data).is_some_and(|c| c.contains("METHOD:REQUEST")))
+        .count();
+    assert!(invites >= 1, "seat holders get the calendar invitation");
+    // Reject the other: it stays postponed.
+    let other_id = rp["proposals"][1]["id"].as_i64().unwrap();
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/proposals/{other_id}/reject"),
+        &w.officer,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let other_session = rp["proposals"][1]["session_id"].as_i64().unwrap();
+    let s = call(
+        &app,
+        "GET",
+        &format!("/api/v1/sessions/{other_session}"),
+        &w.agent,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(s["status"], "postponed");
 }

@@ -93,7 +93,17 @@ fn month_range(m: &str) -> Option<planner::DateRange> {
     Some(planner::DateRange::new(first, first.last_of_month()))
 }
 
-type PostponedRow = (i64, i64, Option<i64>, i64, i64, Option<i64>, Option<String>, i64, i64);
+type PostponedRow = (
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+    i64,
+    Option<String>,
+);
 
 /// Plans the postponed sessions into plan `plan_id` and the plans after it.
 pub async fn replan(
@@ -112,7 +122,10 @@ pub async fn replan(
     let plan = plans::get(db, plan_id).await?;
     let threshold = r.willingness_threshold.unwrap_or(0.5);
     if !(0.0..=1.0).contains(&threshold) {
-        return Err(Error::invalid("willingness_threshold", "replan-error-threshold"));
+        return Err(Error::invalid(
+            "willingness_threshold",
+            "replan-error-threshold",
+        ));
     }
     let gap = r.min_gap_days.unwrap_or(7);
     if gap > 365 {
@@ -128,14 +141,19 @@ pub async fn replan(
     let later: Vec<plans::Plan> = plans::list(db)
         .await?
         .into_iter()
-        .filter(|p| p.periods.first().is_some_and(|f| f.starts >= plan.periods.first().map_or(f.starts, |x| x.starts)))
+        .filter(|p| {
+            p.periods
+                .first()
+                .is_some_and(|f| f.starts >= plan.periods.first().map_or(f.starts, |x| x.starts))
+        })
         .collect();
     let end = later
         .iter()
         .flat_map(|p| p.periods.iter().map(|x| x.ends))
         .max()
         .ok_or(Error::NotFound)?;
-    let first = date_of(now.plus_secs(notice * DAY_SECS), tz)?.max(date_of(plan.periods[0].starts, tz)?);
+    let first =
+        date_of(now.plus_secs(notice * DAY_SECS), tz)?.max(date_of(plan.periods[0].starts, tz)?);
     let last = date_of(Timestamp(end.0 - 1), tz)?;
     if last < first {
         return Err(Error::invalid("plan", "replan-error-plan-over"));
@@ -156,7 +174,7 @@ pub async fn replan(
     let rows: Vec<PostponedRow> = sqlx::query_as(
         "SELECT s.id, s.course_id, s.delegation_id, s.starts_at, s.ends_at, s.site_id, s.mode,
             (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', 'offered', 'pending')),
-            s.capacity
+            s.venue_address
          FROM training_sessions s WHERE s.status = 'postponed' ORDER BY s.starts_at, s.id",
     )
     .fetch_all(db.pool())
@@ -175,17 +193,24 @@ pub async fn replan(
     drop(conn);
     let mut trainers_of: HashMap<i64, Vec<planner::TrainerId>> = HashMap::new();
     for c in &contracts {
-        if known.get(&c.provider_id).is_some_and(|p| p.kind == ProviderKind::Trainer) {
+        if known
+            .get(&c.provider_id)
+            .is_some_and(|p| p.kind == ProviderKind::Trainer)
+        {
             for s in &c.sessions {
-                trainers_of.entry(*s).or_default().push(planner::TrainerId(c.provider_id));
+                trainers_of
+                    .entry(*s)
+                    .or_default()
+                    .push(planner::TrainerId(c.provider_id));
             }
         }
     }
     // Availability said through the providers' links, month by month.
-    let said: Vec<(i64, String, i64)> = sqlx::query_as("SELECT provider_id, month, available FROM training_provider_availability")
-        .fetch_all(db.pool())
-        .await
-        .db()?;
+    let said: Vec<(i64, String, i64)> =
+        sqlx::query_as("SELECT provider_id, month, available FROM training_provider_availability")
+            .fetch_all(db.pool())
+            .await
+            .db()?;
     let mut unavailable: HashMap<i64, Vec<planner::DateRange>> = HashMap::new();
     for (p, m, ok) in said {
         if ok == 0
@@ -194,7 +219,8 @@ pub async fn replan(
             unavailable.entry(p).or_default().push(range);
         }
     }
-    let mut trainer_ids: Vec<planner::TrainerId> = trainers_of.values().flatten().copied().collect();
+    let mut trainer_ids: Vec<planner::TrainerId> =
+        trainers_of.values().flatten().copied().collect();
     trainer_ids.sort();
     trainer_ids.dedup();
     let trainers = trainer_ids
@@ -238,10 +264,11 @@ pub async fn replan(
         .collect();
     let sessions = rows
         .iter()
-        .map(|(id, course, d, starts, ends, site, mode, held, _)| {
+        .map(|(id, course, d, starts, ends, site, mode, held, address)| {
             let days = plans::days_of(Timestamp(*starts), Timestamp(*ends));
             let held = (*held).max(1);
-            let in_person = mode.as_deref() != Some("online") && site.is_some();
+            let in_person =
+                mode.as_deref() != Some("online") && (site.is_some() || address.is_some());
             planner::Session {
                 id: planner::SessionId(*id),
                 course: planner::CourseId(*course),
@@ -250,7 +277,11 @@ pub async fn replan(
                 trainers: trainers_of.get(id).cloned().unwrap_or_default(),
                 delegation: planner::DelegationId(d.unwrap_or(0)),
                 seats: held as u32,
-                format: if in_person { planner::Format::InPerson } else { planner::Format::Online },
+                format: if in_person {
+                    planner::Format::InPerson
+                } else {
+                    planner::Format::Online
+                },
                 venues: Vec::new(),
                 earliest: None,
                 trainee_days: (held * days).clamp(1, u32::MAX as i64) as u32,
@@ -348,19 +379,43 @@ pub async fn replan(
 }
 
 /// The session's times of day kept, moved to start on `day`.
-fn moved(starts: Timestamp, ends: Timestamp, day: jiff::civil::Date, tz: &str) -> Result<(Timestamp, Timestamp)> {
+fn moved(
+    starts: Timestamp,
+    ends: Timestamp,
+    day: jiff::civil::Date,
+    tz: &str,
+) -> Result<(Timestamp, Timestamp)> {
     let zs = starts.to_jiff().in_tz(tz).map_err(Error::internal)?;
     let ze = ends.to_jiff().in_tz(tz).map_err(Error::internal)?;
     let span_days = (ze.date() - zs.date()).get_days() as i64;
-    let s = day.to_datetime(zs.time()).in_tz(tz).map_err(Error::internal)?;
+    let s = day
+        .to_datetime(zs.time())
+        .in_tz(tz)
+        .map_err(Error::internal)?;
     let end_day = day
         .checked_add(jiff::Span::new().days(span_days))
         .map_err(Error::internal)?;
-    let e = end_day.to_datetime(ze.time()).in_tz(tz).map_err(Error::internal)?;
-    Ok((Timestamp::from_jiff(s.timestamp()), Timestamp::from_jiff(e.timestamp())))
+    let e = end_day
+        .to_datetime(ze.time())
+        .in_tz(tz)
+        .map_err(Error::internal)?;
+    Ok((
+        Timestamp::from_jiff(s.timestamp()),
+        Timestamp::from_jiff(e.timestamp()),
+    ))
 }
 
-type ProposalRow = (i64, i64, String, Option<i64>, i64, Option<i64>, Option<i64>, String, String);
+type ProposalRow = (
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+);
 
 /// A re-plan with its proposals, reasons worded in `lang`.
 pub async fn get(db: &Db, id: i64, lang: relais_core::Lang) -> Result<Replan> {
@@ -387,7 +442,8 @@ pub async fn get(db: &Db, id: i64, lang: relais_core::Lang) -> Result<Replan> {
         .into_iter()
         .map(|r| {
             let extra: serde_json::Value = serde_json::from_str(&r.8).unwrap_or_default();
-            let reasons: Vec<planner::Reason> = serde_json::from_value(extra["reasons"].clone()).unwrap_or_default();
+            let reasons: Vec<planner::Reason> =
+                serde_json::from_value(extra["reasons"].clone()).unwrap_or_default();
             ProposalView {
                 id: r.0,
                 session_id: r.1,
@@ -398,7 +454,9 @@ pub async fn get(db: &Db, id: i64, lang: relais_core::Lang) -> Result<Replan> {
                 starts_at: r.5.map(|t| Timestamp(t).rfc3339()),
                 starts: r.5.map(Timestamp),
                 ends_at: r.6.map(|t| Timestamp(t).rfc3339()),
-                venue: extra["venue"].as_i64().and_then(|v| names.providers.get(&v).cloned()),
+                venue: extra["venue"]
+                    .as_i64()
+                    .and_then(|v| names.providers.get(&v).cloned()),
                 status: r.7,
                 reasons: reasons.iter().map(|x| names.word(&tr, x)).collect(),
             }
@@ -430,49 +488,106 @@ impl Names {
     async fn load(db: &Db) -> Result<Names> {
         let pairs = |rows: Vec<(i64, String)>| rows.into_iter().collect::<HashMap<_, _>>();
         Ok(Names {
-            providers: pairs(sqlx::query_as("SELECT id, name FROM training_providers").fetch_all(db.pool()).await.db()?),
-            delegations: pairs(sqlx::query_as("SELECT id, name FROM delegations").fetch_all(db.pool()).await.db()?),
-            periods: pairs(sqlx::query_as("SELECT id, name FROM training_plan_periods").fetch_all(db.pool()).await.db()?),
+            providers: pairs(
+                sqlx::query_as("SELECT id, name FROM training_providers")
+                    .fetch_all(db.pool())
+                    .await
+                    .db()?,
+            ),
+            delegations: pairs(
+                sqlx::query_as("SELECT id, name FROM delegations")
+                    .fetch_all(db.pool())
+                    .await
+                    .db()?,
+            ),
+            periods: pairs(
+                sqlx::query_as("SELECT id, name FROM training_plan_periods")
+                    .fetch_all(db.pool())
+                    .await
+                    .db()?,
+            ),
         })
     }
 
     fn word(&self, tr: &relais_web::T, r: &planner::Reason) -> String {
         use planner::Reason as R;
-        let name = |m: &HashMap<i64, String>, id: i64| m.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
+        let name = |m: &HashMap<i64, String>, id: i64| {
+            m.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+        };
         match r {
-            R::EarliestAfterHorizon { earliest, horizon_last } => tr.ta(
+            R::EarliestAfterHorizon {
+                earliest,
+                horizon_last,
+            } => tr.ta(
                 "replan-reason-earliest",
-                &[("earliest", earliest.to_string()), ("end", horizon_last.to_string())],
+                &[
+                    ("earliest", earliest.to_string()),
+                    ("end", horizon_last.to_string()),
+                ],
             ),
-            R::NoWorkingDays { days } => tr.ta("replan-reason-calendar", &[("days", days.to_string())]),
-            R::TrainerUnavailable { trainer } => {
-                tr.ta("replan-reason-trainer-unavailable", &[("trainer", name(&self.providers, trainer.0))])
+            R::NoWorkingDays { days } => {
+                tr.ta("replan-reason-calendar", &[("days", days.to_string())])
             }
-            R::TrainerBusy { trainer } => tr.ta("replan-reason-trainer-busy", &[("trainer", name(&self.providers, trainer.0))]),
-            R::NoVenueLargeEnough { seats_needed, largest } => match largest {
+            R::TrainerUnavailable { trainer } => tr.ta(
+                "replan-reason-trainer-unavailable",
+                &[("trainer", name(&self.providers, trainer.0))],
+            ),
+            R::TrainerBusy { trainer } => tr.ta(
+                "replan-reason-trainer-busy",
+                &[("trainer", name(&self.providers, trainer.0))],
+            ),
+            R::NoVenueLargeEnough {
+                seats_needed,
+                largest,
+            } => match largest {
                 Some(l) => tr.ta(
                     "replan-reason-venue-small",
-                    &[("seats", seats_needed.to_string()), ("largest", l.to_string())],
+                    &[
+                        ("seats", seats_needed.to_string()),
+                        ("largest", l.to_string()),
+                    ],
                 ),
-                None => tr.ta("replan-reason-no-venue", &[("seats", seats_needed.to_string())]),
+                None => tr.ta(
+                    "replan-reason-no-venue",
+                    &[("seats", seats_needed.to_string())],
+                ),
             },
             R::VenueUnavailable => tr.t("replan-reason-venue-unavailable"),
             R::VenuesBooked => tr.t("replan-reason-venues-booked"),
-            R::NotWillingToTravel { delegation, months, threshold } => tr.ta(
+            R::NotWillingToTravel {
+                delegation,
+                months,
+                threshold,
+            } => tr.ta(
                 "replan-reason-willingness",
                 &[
                     ("delegation", name(&self.delegations, delegation.0)),
-                    ("months", months.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", ")),
+                    (
+                        "months",
+                        months
+                            .iter()
+                            .map(|m| m.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
                     ("percent", format!("{:.0}", threshold * 100.0)),
                 ],
             ),
-            R::CourseGap { gap_days, .. } => tr.ta("replan-reason-gap", &[("days", gap_days.to_string())]),
-            R::PartOrder { previous_part, .. } => tr.ta("replan-reason-part", &[("part", previous_part.to_string())]),
+            R::CourseGap { gap_days, .. } => {
+                tr.ta("replan-reason-gap", &[("days", gap_days.to_string())])
+            }
+            R::PartOrder { previous_part, .. } => {
+                tr.ta("replan-reason-part", &[("part", previous_part.to_string())])
+            }
             R::PeriodFull { periods } => tr.ta(
                 "replan-reason-period-full",
                 &[(
                     "periods",
-                    periods.iter().map(|p| name(&self.periods, p.0)).collect::<Vec<_>>().join(", "),
+                    periods
+                        .iter()
+                        .map(|p| name(&self.periods, p.0))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 )],
             ),
         }
@@ -636,5 +751,8 @@ pub async fn recent(db: &Db, plan_id: i64) -> Result<Vec<(i64, Timestamp, i64, i
     );
     sql.bind(plan_id).push(" ORDER BY r.id DESC LIMIT 10");
     let rows: Vec<(i64, i64, i64, i64, f64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
-    Ok(rows.into_iter().map(|r| (r.0, Timestamp(r.1), r.2, r.3, r.4)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.0, Timestamp(r.1), r.2, r.3, r.4))
+        .collect())
 }

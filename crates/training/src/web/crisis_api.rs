@@ -23,8 +23,8 @@ use crate::model::Format;
 use crate::plans::{
     self, DelegationLoad, Load, NewLine, NewPeriod, NewPlan, Period, PeriodLoad, Plan,
 };
-use crate::replan::{self, ProposalView, Replan, ReplanRequest};
 use crate::providers::{self, Contract, NewContract, NewProvider, Provider, ProviderKind, Term};
+use crate::replan::{self, ProposalView, Replan, ReplanRequest};
 use crate::surveys::{self, DelegationTally, NewSurvey, Results, Survey, Tally, Willingness};
 
 #[derive(OpenApi)]
@@ -426,9 +426,16 @@ async fn accept_proposal(
     };
     let adjusted = match (dates.starts_at.as_deref(), dates.ends_at.as_deref()) {
         (None, None) => None,
-        (Some(s), Some(e)) => Some((crate::sessions::parse_time("starts_at", s)?, crate::sessions::parse_time("ends_at", e)?)),
-        (None, Some(_)) => return Err(relais_core::Error::invalid("starts_at", "replan-error-no-date").into()),
-        (Some(_), None) => return Err(relais_core::Error::invalid("ends_at", "replan-error-no-date").into()),
+        (Some(s), Some(e)) => Some((
+            crate::sessions::parse_time("starts_at", s)?,
+            crate::sessions::parse_time("ends_at", e)?,
+        )),
+        (None, Some(_)) => {
+            return Err(relais_core::Error::invalid("starts_at", "replan-error-no-date").into());
+        }
+        (Some(_), None) => {
+            return Err(relais_core::Error::invalid("ends_at", "replan-error-no-date").into());
+        }
     };
     replan::accept(&services(&state), actor, &office, id, adjusted).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -568,6 +568,7 @@ struct ProvidersPage {
     page: PageCtx,
     providers: Vec<(i64, String, String, String)>,
     kinds: Vec<(&'static str, String)>,
+    delegations: Vec<relais_directory::org::Delegation>,
     error: Option<String>,
 }
 
@@ -596,6 +597,7 @@ async fn providers_view(
             .iter()
             .map(|k| (k.as_str(), t.t(&format!("provider-kind-{}", k.as_str()))))
             .collect(),
+        delegations: relais_directory::org::delegations(&state.db).await?,
         error,
     })
 }
@@ -627,7 +629,9 @@ async fn create_provider(
             Some(v) => match v.parse() {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    let page = providers_view(&state, &ctx, Some(T(ctx.lang).t("provider-error-seats"))).await?;
+                    let page =
+                        providers_view(&state, &ctx, Some(T(ctx.lang).t("provider-error-seats")))
+                            .await?;
                     return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
                 }
             },

@@ -18,6 +18,7 @@ use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 use crate::access::TrainingOffice;
 use crate::disruption::euros;
 use crate::plans::{self, Load, NewPeriod, NewPlan};
+use crate::replan::{self, ReplanRequest};
 use crate::surveys::{self, NewSurvey, Tally, Willingness};
 
 type Fields = HashMap<String, String>;
@@ -138,7 +139,12 @@ struct PeriodView {
 #[template(path = "plan.html")]
 struct PlanPage {
     page: PageCtx,
+    id: i64,
     periods: Vec<PeriodView>,
+    /// Re-plans of this plan: id, when, placed, unplaced, gap in percent.
+    replans: Vec<(i64, String, i64, i64, String)>,
+    postponed: i64,
+    error: Option<String>,
 }
 
 async fn plan_page(
@@ -146,13 +152,43 @@ async fn plan_page(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
-    officer(&ctx)?;
+    render(&plan_view(&state, &ctx, id, None).await?)
+}
+
+async fn plan_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    error: Option<String>,
+) -> AppResult<PlanPage> {
+    officer(ctx)?;
     let plan = plans::get(&state.db, id).await?;
     let load = plans::load(&state.db, state.clock.now(), &plan).await?;
     let tz = &state.config.time_zone;
     let t = T(ctx.lang);
-    render(&PlanPage {
-        page: PageCtx::new(&state, &ctx, plan.name.clone()),
+    let (postponed,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM training_sessions WHERE status = 'postponed'")
+            .fetch_one(state.db.pool())
+            .await
+            .map_err(Error::internal)?;
+    Ok(PlanPage {
+        page: PageCtx::new(state, ctx, plan.name.clone()),
+        id,
+        postponed,
+        error,
+        replans: replan::recent(&state.db, id)
+            .await?
+            .into_iter()
+            .map(|(r, at, placed, unplaced, gap)| {
+                (
+                    r,
+                    at.local(tz),
+                    placed,
+                    unplaced,
+                    format!("{:.1}", gap * 100.0),
+                )
+            })
+            .collect(),
         periods: load
             .iter()
             .map(|p| PeriodView {
@@ -453,10 +489,215 @@ async fn answer_form(
     Ok((status, render(&page)?).into_response())
 }
 
+async fn replan_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> AppResult<Response> {
+    let (office, actor) = officer(&ctx)?;
+    let r = ReplanRequest {
+        willingness_threshold: f
+            .get("threshold")
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(|p| p / 100.0),
+        min_gap_days: f.get("gap").and_then(|v| v.trim().parse().ok()),
+        notice_days: f.get("notice").and_then(|v| v.trim().parse().ok()),
+        time_limit_secs: None,
+    };
+    match replan::replan(&super::services(&state), actor, &office, id, r).await {
+        Ok(rid) => Ok(Redirect::to(&format!("/training/office/replans/{rid}")).into_response()),
+        Err(Error::Invalid { msg, .. }) => {
+            let page = plan_view(&state, &ctx, id, Some(T(ctx.lang).msg(&msg))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+struct ProposalLine {
+    id: i64,
+    session_id: i64,
+    title: String,
+    was: String,
+    proposed: String,
+    proposed_input: String,
+    venue: String,
+    status: String,
+    open: bool,
+    reasons: Vec<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "replan.html")]
+struct ReplanPage {
+    page: PageCtx,
+    id: i64,
+    plan_id: i64,
+    summary: String,
+    method: String,
+    lines: Vec<ProposalLine>,
+    message: Option<String>,
+    error: bool,
+}
+
+async fn replan_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    message: Option<String>,
+    error: bool,
+) -> AppResult<ReplanPage> {
+    officer(ctx)?;
+    let t = T(ctx.lang);
+    let tz = &state.config.time_zone;
+    let r = replan::get(&state.db, id, ctx.lang).await?;
+    Ok(ReplanPage {
+        page: PageCtx::new(state, ctx, t.t("replan-title")),
+        id,
+        plan_id: r.plan_id,
+        summary: t.ta(
+            "replan-summary",
+            &[
+                ("placed", r.placed.to_string()),
+                ("unplaced", r.unplaced.to_string()),
+                ("gap", format!("{:.1}", r.gap * 100.0)),
+                ("bound", format!("{:.0}", r.bound)),
+                ("objective", format!("{:.0}", r.objective)),
+                ("seconds", format!("{:.1}", r.millis as f64 / 1000.0)),
+            ],
+        ),
+        method: r.method.clone(),
+        lines: r
+            .proposals
+            .iter()
+            .map(|p| ProposalLine {
+                id: p.id,
+                session_id: p.session_id,
+                title: p.course_title.clone(),
+                was: p.was.local(tz),
+                proposed: p.starts.map(|s| s.local(tz)).unwrap_or_default(),
+                proposed_input: p
+                    .starts
+                    .and_then(|s| s.to_jiff().in_tz(tz).ok())
+                    .map(|z| z.datetime().strftime("%Y-%m-%dT%H:%M").to_string())
+                    .unwrap_or_default(),
+                venue: p.venue.clone().unwrap_or_default(),
+                status: t.t(&format!("replan-status-{}", p.status)),
+                open: p.status == "proposed",
+                reasons: p.reasons.clone(),
+            })
+            .collect(),
+        message,
+        error,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn replan_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::extract::Query(d): axum::extract::Query<DoneQuery>,
+) -> AppResult<Html<String>> {
+    let t = T(ctx.lang);
+    let message = match d.done.as_deref() {
+        Some("accepted") => Some(t.t("replan-done-accepted")),
+        Some("rejected") => Some(t.t("replan-done-rejected")),
+        _ => None,
+    };
+    render(&replan_view(&state, &ctx, id, message, false).await?)
+}
+
+async fn decide_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<Fields>,
+) -> AppResult<Response> {
+    let (office, actor) = officer(&ctx)?;
+    let t = T(ctx.lang);
+    let tz = &state.config.time_zone;
+    let rid: i64 = get_field(&f, "replan")
+        .parse()
+        .map_err(|_| Error::NotFound)?;
+    let tr = super::services(&state);
+    let result = if f.contains_key("reject") {
+        replan::reject(&tr, actor, &office, id)
+            .await
+            .map(|_| "rejected")
+    } else {
+        // A start typed keeps the session's length; none typed: as proposed.
+        let adjusted = match f.get("starts").map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => adjusted_dates(&state, id, v, tz).await,
+        };
+        match adjusted {
+            Ok(a) => replan::accept(&tr, actor, &office, id, a)
+                .await
+                .map(|_| "accepted"),
+            Err(e) => Err(e),
+        }
+    };
+    match result {
+        Ok(done) => Ok(
+            Redirect::to(&format!("/training/office/replans/{rid}?done={done}")).into_response(),
+        ),
+        Err(Error::Invalid { msg, .. }) => {
+            let page = replan_view(&state, &ctx, rid, Some(t.msg(&msg)), true).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(Error::Conflict { msg, .. }) => {
+            let page = replan_view(&state, &ctx, rid, Some(t.msg(&msg)), true).await?;
+            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A start typed as `2020-09-14T09:00`, with the session's length kept.
+async fn adjusted_dates(
+    state: &AppState,
+    proposal: i64,
+    typed: &str,
+    tz: &str,
+) -> relais_core::Result<Option<(relais_core::Timestamp, relais_core::Timestamp)>> {
+    let dt: jiff::civil::DateTime = typed
+        .parse()
+        .map_err(|_| Error::invalid("starts_at", "training-error-time"))?;
+    let starts = relais_core::Timestamp::from_jiff(
+        dt.in_tz(tz)
+            .map_err(|_| Error::invalid("starts_at", "training-error-time"))?
+            .timestamp(),
+    );
+    let (s, e): (i64, i64) = sqlx::query_as(
+        "SELECT s.starts_at, s.ends_at FROM training_proposals p JOIN training_sessions s ON s.id = p.session_id WHERE p.id = $1",
+    )
+    .bind(proposal)
+    .fetch_optional(state.db.pool())
+    .await
+    .map_err(Error::internal)?
+    .ok_or(Error::NotFound)?;
+    Ok(Some((starts, relais_core::Timestamp(starts.0 + (e - s)))))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/training/office/plans", get(plans_page).post(create_plan))
         .route("/training/office/plans/{id}", get(plan_page))
+        .route(
+            "/training/office/plans/{id}/replan",
+            axum::routing::post(replan_form),
+        )
+        .route("/training/office/replans/{id}", get(replan_page))
+        .route(
+            "/training/office/proposals/{id}",
+            axum::routing::post(decide_form),
+        )
         .route(
             "/training/office/surveys",
             get(surveys_page).post(create_survey),
