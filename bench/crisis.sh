@@ -10,7 +10,9 @@
 #   3. delivery of those notices to a real SMTP listener (aiosmtpd) on loopback
 #      (goal: 500 mails/s), each Message-ID exactly once.
 # Usage: bench/crisis.sh [sqlite|postgres]   (PostgreSQL from RELAIS_BENCH_PG,
-# default postgres://postgres@127.0.0.1:5432). Knobs: PORT=18795 SMTP_PORT=18796 BUILD=release
+# default postgres://postgres@127.0.0.1:5432; or the whole URL in RELAIS_BENCH_PG_URL, e.g.
+# postgres://postgres@localhost/relais_bench_crisis?host=/var/run/postgresql for the Unix socket).
+# Knobs: PORT=18795 SMTP_PORT=18796 BUILD=release RELAIS_LOG=warn KEEP_LOG=FILE (the server's log)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${1:-sqlite}
@@ -22,7 +24,7 @@ if [[ $BUILD == release ]]; then cargo build --release --locked -p relais >/dev/
 RELAIS=$CARGO_TARGET_DIR/$BUILD/relais
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [[ -n ${KEEP_LOG:-} ]] && cp "$WORK/demo.log" "$KEEP_LOG"; rm -rf "$WORK"; }
 trap cleanup EXIT
 die() { echo "crisis bench: $*" >&2; exit 1; }
 
@@ -37,10 +39,10 @@ case $DB in
   sqlite) export RELAIS_DATABASE_URL="sqlite://$WORK/relais.db" ;;
   postgres)
     psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS relais_bench_crisis WITH (FORCE)' -c 'CREATE DATABASE relais_bench_crisis' >/dev/null
-    export RELAIS_DATABASE_URL="$PG/relais_bench_crisis" ;;
+    export RELAIS_DATABASE_URL="${RELAIS_BENCH_PG_URL:-$PG/relais_bench_crisis}" ;;
   *) die "usage: bench/crisis.sh [sqlite|postgres]" ;;
 esac
-export RELAIS_LOG=warn RELAIS_DISRUPTION_UNDO_MINUTES=0 RELAIS_MAIL_FOLDER="$WORK/mail"
+export RELAIS_LOG=${RELAIS_LOG:-warn} RELAIS_DISRUPTION_UNDO_MINUTES=0 RELAIS_MAIL_FOLDER="$WORK/mail"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ); database: $DB; build: $BUILD"
 start=$(date +%s.%N)
@@ -54,4 +56,5 @@ for _ in $(seq 3000); do
 done
 echo "demo loaded and serving in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $start}") s"
 TOKEN=$("$RELAIS" admin token --email formation@demo.relais.test)
+[[ -n ${BEFORE_DRIVER:-} ]] && eval "$BEFORE_DRIVER"
 "$VENV/bin/python" bench/crisis_driver.py "http://127.0.0.1:$PORT" "$TOKEN" "$WORK/sink.txt"

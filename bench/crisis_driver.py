@@ -61,6 +61,8 @@ while True:
         sys.exit("the notices were not queued within 120 s")
     time.sleep(0.05)
 t_queued = time.monotonic() - t0
+parse = lambda x: datetime.datetime.fromisoformat(x.replace("Z", "+00:00"))
+t_claimed = (parse(d["sent_at"]) - parse(d["created_at"])).total_seconds()
 first = last = None
 while True:
     n = len(lines()) - before
@@ -78,10 +80,27 @@ got = lines()[before:]
 rate = expected / (last - first) if last > first else float("inf")
 print(f"sessions: {len(ids)} ({len(changes)} with their own action); registrations told: {len(preview['people'])}; "
       f"people: {preview['people_count']}; providers: {len(preview['providers'])}; cost: {preview['cost_cents'] / 100:.2f} EUR")
-print(f"preview: {t_preview:.2f} s; apply (one transaction): {t_apply:.2f} s; apply to every notice queued: {t_queued:.2f} s (goal 10 s)")
+print(f"preview: {t_preview:.2f} s; apply (one transaction): {t_apply:.2f} s; apply to every notice queued: {t_queued:.2f} s (goal 10 s), "
+      f"of which {t_claimed:.2f} s before the worker took the notify job up")
 print(f"delivered: {len(got)} mails to the SMTP listener in {last - first:.2f} s after the first: {rate:.0f} mails/s (goal 500); "
       f"end to end from apply: {last - t0:.2f} s")
 dupes = len(got) - len(set(got))
 if len(got) != expected or dupes:
     sys.exit(f"FAILED: expected {expected} mails, got {len(got)}, {dupes} repeated")
 print("every notice delivered exactly once")
+
+# Re-plan the postponed sessions into this year's plan and the next.
+plans = call("GET", "/api/v1/plans")
+year = str(now.year)
+plan = next(p for p in plans if year in p["name"])
+t0 = time.monotonic()
+replan = call("POST", f"/api/v1/plans/{plan['id']}/replan", {})
+t_replan = time.monotonic() - t0
+reasons = {}
+for p in replan["proposals"]:
+    for r in p["reasons"]:
+        key = r.split(" ")[0:3]
+        reasons[" ".join(key)] = reasons.get(" ".join(key), 0) + 1
+print(f"re-plan of {replan['placed'] + replan['unplaced']} postponed sessions: {replan['placed']} placed, {replan['unplaced']} without a date; "
+      f"gap to the LP bound {replan['gap'] * 100:.2f} %; planner {replan['millis'] / 1000:.2f} s, request {t_replan:.2f} s (goal 2 s for 300)")
+print(f"method: {replan['method']}")

@@ -125,8 +125,10 @@ impl Transport {
     /// `smtp://host:port` (plain), `smtp://…?tls=required`, `smtps://…`, with
     /// optional `user:password@`; see lettre's `from_url`.
     pub fn smtp(url: &str) -> Result<Transport, String> {
+        // As many connections as the job worker runs mail jobs side by side.
+        let pool = lettre::transport::smtp::PoolConfig::new().max_size(relais_jobs::BATCH as u32);
         AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map(|b| Transport::Smtp(b.build()))
+            .map(|b| Transport::Smtp(b.pool_config(pool).build()))
             .map_err(|e| format!("bad SMTP URL: {e}"))
     }
 }

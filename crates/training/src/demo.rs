@@ -24,7 +24,8 @@ use crate::{Audience, RegistrationStatus};
 
 const WEEK: i64 = 7 * 86_400;
 
-fn principal(id: PersonId, grants: Vec<Grant>) -> Principal {
+/// A principal for the demo's made-up actions.
+pub(crate) fn principal(id: PersonId, grants: Vec<Grant>) -> Principal {
     Principal {
         person_id: id,
         display_name: String::new(),

@@ -10,12 +10,13 @@ use std::collections::{BTreeMap, HashMap};
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use relais_core::{Error, Grant, PersonId, Principal, Result, Role, Scope, Timestamp};
+use relais_core::{Error, Grant, PersonId, Result, Role, Scope, Timestamp};
 use relais_db::audit::Actor;
 use relais_db::{DbResultExt, SqlBuf};
 use relais_directory::people;
 
 use crate::access::TrainingOffice;
+use crate::demo::principal;
 use crate::plans::{self, NewLine, NewPeriod, NewPlan};
 use crate::providers::{self, NewContract, NewProvider, ProviderKind, Purpose, Term};
 use crate::registrar::{Ask, register_many};
@@ -29,19 +30,6 @@ pub const SESSIONS_PER_DELEGATION: usize = 23;
 pub const DEMO_AGENT: &str = "agent@demo.relais.test";
 
 const DAY: i64 = 86_400;
-
-fn principal(id: PersonId, grants: Vec<Grant>) -> Principal {
-    Principal {
-        person_id: id,
-        display_name: String::new(),
-        email: String::new(),
-        lang: None,
-        unit: None,
-        delegation: None,
-        grants,
-        token: None,
-    }
-}
 
 fn terms(pairs: &[(i64, i64)]) -> Vec<Term> {
     pairs

@@ -898,6 +898,15 @@ pub async fn undo(t: &Training, actor: Actor, office: &TrainingOffice, id: i64) 
 /// or None when it was undone or already sent.
 pub async fn notify(t: &Training, id: i64) -> Result<Option<usize>> {
     let now = t.clock.now();
+    let started = std::time::Instant::now();
+    let lap = |phase: &str| {
+        tracing::debug!(
+            disruption = id,
+            phase,
+            ms = started.elapsed().as_millis() as u64,
+            "notify"
+        )
+    };
     let mut tx = t.db.begin().await.db()?;
     let result = async {
         let claimed = sqlx::query(
@@ -930,7 +939,9 @@ pub async fn notify(t: &Training, id: i64) -> Result<Option<usize>> {
             .map(|(s, a)| (*s, Action::parse(a).unwrap_or(Action::Cancel)))
             .collect();
         let sessions = sessions::lock_many(&mut tx, t.db.backend(), now, &ids).await?;
+        lap("sessions locked");
         let people = affected_people(&mut tx, &ids).await?;
+        lap("registrations read");
         let mut person_ids: Vec<PersonId> = people.iter().map(|p| PersonId(p.person_id)).collect();
         person_ids.sort_unstable_by_key(|p| p.0);
         person_ids.dedup();
@@ -939,6 +950,7 @@ pub async fn notify(t: &Training, id: i64) -> Result<Option<usize>> {
             .into_iter()
             .map(|b| (b.id.0, b))
             .collect();
+        lap("people read");
         let mut mails: Vec<OutgoingMail> = Vec::with_capacity(people.len() + 16);
         for p in &people {
             let (Some(s), Some(b), Some(action)) = (sessions.get(&p.session_id), briefs.get(&p.person_id), actions.get(&p.session_id)) else {
@@ -950,6 +962,7 @@ pub async fn notify(t: &Training, id: i64) -> Result<Option<usize>> {
             };
             mails.push(notices::mail(t, notice, p.registration_id, s, b, at));
         }
+        lap("registrants' notices written");
         // Providers: one notice each, over all their lines.
         let contracts = providers::contracts_for_sessions(&mut tx, &ids).await?;
         let costs: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(
@@ -976,9 +989,11 @@ pub async fn notify(t: &Training, id: i64) -> Result<Option<usize>> {
             let avail = providers::make_link(&mut tx, now, pid, Purpose::Availability, Some(id)).await?;
             mails.push(provider_mail(t, id, p, &lines, &sessions, &actions, &ack, &avail));
         }
+        lap("providers' notices written");
         for chunk in mails.chunks(500) {
             relais_mail::enqueue_many(&mut tx, now, chunk).await.db()?;
         }
+        lap("notices queued");
         audit::record(&mut tx, now, Actor::SYSTEM, "disruption.sent", &format!("disruption:{id}"), serde_json::json!({ "mails": mails.len() }))
             .await
             .db()?;

@@ -160,6 +160,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// An optional JSON body: nothing (or only whitespace, or `null`) is the default.
+pub fn optional_json<T: DeserializeOwned + Default>(bytes: &[u8]) -> Result<T, AppError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    Ok(from_json_slice::<Option<T>>(bytes)?.unwrap_or_default())
+}
+
 /// Reads a JSON body already in hand (for handlers whose body is optional).
 pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| AppError::BadJson)?;

@@ -244,11 +244,7 @@ async fn register(
 ) -> AppResult<impl IntoResponse> {
     let p = ctx.require()?;
     // The body is optional: an agent registering themself sends none (or `null`).
-    let body: NewRegistration = if body.iter().all(u8::is_ascii_whitespace) {
-        NewRegistration::default()
-    } else {
-        relais_web::api::from_json_slice::<Option<NewRegistration>>(&body)?.unwrap_or_default()
-    };
+    let body: NewRegistration = relais_web::api::optional_json(&body)?;
     let (id, status) = registrations::register(
         &registering(&state, &registrars),
         p,

@@ -7,14 +7,12 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use relais_db::audit::Actor;
 use relais_web::api::{ApiJson, ApiPath, Problem};
 use relais_web::{AppResult, AppState, Ctx};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
 use super::services;
-use crate::access::TrainingOffice;
 use crate::disruption::{
     self, Action, AffectedPerson, AffectedProvider, AffectedSession, CostLine, Disruption,
     DisruptionItem, DisruptionRequest, DisruptionStatus, LedgerLine, Preview, SessionChange,
@@ -74,10 +72,7 @@ pub struct Ledger {
     pub total_cents: i64,
 }
 
-fn office(ctx: &Ctx) -> relais_core::Result<(TrainingOffice, Actor)> {
-    let p = ctx.require()?;
-    Ok((TrainingOffice::for_principal(p)?, Actor::of(p)))
-}
+use super::officer as office;
 
 /// Outside trainers, venues and hotels (training officers).
 #[utoipa::path(get, path = "/api/v1/providers", tag = "training-crisis",
@@ -371,11 +366,7 @@ async fn replan_plan(
     body: axum::body::Bytes,
 ) -> AppResult<impl IntoResponse> {
     let (office, actor) = office(&ctx)?;
-    let body: ReplanRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        ReplanRequest::default()
-    } else {
-        relais_web::api::from_json_slice::<Option<ReplanRequest>>(&body)?.unwrap_or_default()
-    };
+    let body: ReplanRequest = relais_web::api::optional_json(&body)?;
     let rid = replan::replan(&services(&state), actor, &office, id, body).await?;
     Ok((
         StatusCode::CREATED,
@@ -419,11 +410,7 @@ async fn accept_proposal(
     body: axum::body::Bytes,
 ) -> AppResult<StatusCode> {
     let (office, actor) = office(&ctx)?;
-    let dates: NewDates = if body.iter().all(u8::is_ascii_whitespace) {
-        NewDates::default()
-    } else {
-        relais_web::api::from_json_slice::<Option<NewDates>>(&body)?.unwrap_or_default()
-    };
+    let dates: NewDates = relais_web::api::optional_json(&body)?;
     let adjusted = match (dates.starts_at.as_deref(), dates.ends_at.as_deref()) {
         (None, None) => None,
         (Some(s), Some(e)) => Some((

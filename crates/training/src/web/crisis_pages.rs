@@ -11,12 +11,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use relais_core::{Error, Timestamp};
-use relais_db::audit::Actor;
 use relais_web::layout::render;
 use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 
 use super::services;
-use crate::access::TrainingOffice;
 use crate::disruption::{
     self, Action, DisruptionRequest, DisruptionStatus, Preview, SessionChange, euros,
 };
@@ -24,9 +22,9 @@ use crate::model::Format;
 use crate::providers::{self, NewContract, NewProvider, ProviderKind, Purpose, Term};
 use crate::sessions::Session;
 
-type Fields = HashMap<String, String>;
+pub(super) type Fields = HashMap<String, String>;
 
-fn field<'a>(f: &'a Fields, k: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(f: &'a Fields, k: &str) -> Option<&'a str> {
     f.get(k).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
@@ -141,10 +139,7 @@ impl DisruptPage {
     }
 }
 
-fn officer(ctx: &Ctx) -> relais_core::Result<(TrainingOffice, Actor)> {
-    let p = ctx.require()?;
-    Ok((TrainingOffice::for_principal(p)?, Actor::of(p)))
-}
+use super::officer;
 
 fn actions(t: &T) -> Vec<(&'static str, String)> {
     Action::ALL

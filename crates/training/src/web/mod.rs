@@ -46,6 +46,17 @@ pub fn feature() -> Feature {
     }
 }
 
+/// The caller as a training office, and as the actor of what they change.
+pub(crate) fn officer(
+    ctx: &relais_web::Ctx,
+) -> relais_core::Result<(TrainingOffice, relais_db::audit::Actor)> {
+    let p = ctx.require()?;
+    Ok((
+        TrainingOffice::for_principal(p)?,
+        relais_db::audit::Actor::of(p),
+    ))
+}
+
 pub(crate) fn services(state: &AppState) -> Training {
     Training::new(state.db.clone(), state.clock.clone(), &state.config)
 }

@@ -2,34 +2,27 @@
 //! pages (make a plan, see where the work went; ask, see the answers as a
 //! chart and a table) and the agent's answer form.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use relais_core::Error;
-use relais_db::audit::Actor;
 use relais_directory::people;
 use relais_web::layout::render;
 use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 
-use crate::access::TrainingOffice;
 use crate::disruption::euros;
 use crate::plans::{self, Load, NewPeriod, NewPlan};
 use crate::replan::{self, ReplanRequest};
 use crate::surveys::{self, NewSurvey, Tally, Willingness};
 
-type Fields = HashMap<String, String>;
+use super::crisis_pages::{Fields, field};
 
-fn officer(ctx: &Ctx) -> relais_core::Result<(TrainingOffice, Actor)> {
-    let p = ctx.require()?;
-    Ok((TrainingOffice::for_principal(p)?, Actor::of(p)))
-}
+use super::officer;
 
 fn get_field(f: &Fields, k: &str) -> String {
-    f.get(k).map(|v| v.trim().to_string()).unwrap_or_default()
+    field(f, k).unwrap_or_default().to_string()
 }
 
 #[derive(askama::Template)]
