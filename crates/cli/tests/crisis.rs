@@ -475,8 +475,8 @@ async fn a_disruption_is_previewed_applied_undone_and_sent_once() {
         .find(|m| m.to == vec!["booking@hotel.test".to_string()])
         .unwrap();
     let text = text_of(&hotel.data);
-    // Applied 22 minutes later than the first time: S1 is now 6 days away (100 %).
-    assert!(text.contains("585,00 €"), "{text}");
+    // Counted in calendar days: S1 still 7 days away, S3 16 (30 % of each half).
+    assert!(text.contains("270,00 €"), "{text}");
     assert!(text.contains("Please acknowledge"), "{text}");
     let trainer = new
         .iter()
@@ -1100,4 +1100,46 @@ async fn postponed_sessions_are_replanned_explained_and_accepted() {
     .await
     .json();
     assert_eq!(s["status"], "postponed");
+}
+
+#[tokio::test]
+async fn a_released_contract_is_charged_once_and_a_postponed_session_can_still_be_cancelled() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let apply = |body: serde_json::Value| {
+        let (app, token) = (&app, w.officer.clone());
+        async move { call(app, "POST", "/api/v1/disruptions", &token, Some(body)).await }
+    };
+    // Postponed: the room (2,000.00 at 100 %) and half the hotel block (135.00) are released.
+    let r = apply(serde_json::json!({"sessions": [w.s1], "action": "postpone"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["cost_cents"], 213_500);
+    // A postponed session cannot go online (it has no date), but it can be cancelled.
+    let r = apply(serde_json::json!({"sessions": [w.s1], "action": "online", "video_link": "https://v.test/x"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "action");
+    let r = apply(serde_json::json!({"sessions": [w.s1], "action": "cancel"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let p = r.json();
+    // Only the trainer's half of the fee (600.00 at 50 %) is new; room and hotel are not charged again.
+    assert_eq!(p["cost_cents"], 30_000, "{p:#}");
+    let ledger = call(&app, "GET", "/api/v1/ledger", &w.officer, None)
+        .await
+        .json();
+    assert_eq!(ledger["total_cents"], 213_500 + 30_000);
+    let s1 = call(
+        &app,
+        "GET",
+        &format!("/api/v1/sessions/{}", w.s1),
+        &w.agent,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(s1["status"], "cancelled");
+    // A filter never picks a cancelled or postponed session again.
+    let r =
+        apply(serde_json::json!({"from": "2020-03-18", "to": "2020-03-25", "action": "cancel"}))
+            .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 }

@@ -168,6 +168,8 @@ CREATE TABLE training_survey_answers (
     PRIMARY KEY (survey_id, person_id, month)
 );
 CREATE INDEX training_survey_answers_tally ON training_survey_answers (survey_id, delegation_id, month);
+-- A person's latest answer for a month, across surveys, is the one that counts.
+CREATE INDEX training_survey_answers_person ON training_survey_answers (person_id, month, answered_at);
 
 -- A re-plan: the planner's proposals for postponed sessions, each accepted,
 -- adjusted or rejected by the office.

@@ -26,6 +26,17 @@ impl TrainingOffice {
         self.scopes.contains(&Scope::Institute)
     }
 
+    /// The delegations a regional office covers (empty for the national office).
+    pub fn delegations(&self) -> Vec<i64> {
+        self.scopes
+            .iter()
+            .filter_map(|s| match s {
+                Scope::Delegation(d) => Some(d.0),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// May this office run things owned by `delegation` (None: the national office's)?
     pub fn covers(&self, delegation: Option<DelegationId>) -> bool {
         self.national() || delegation.is_some_and(|d| self.scopes.contains(&Scope::Delegation(d)))

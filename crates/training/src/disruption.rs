@@ -154,6 +154,8 @@ pub struct CostLine {
     /// The session's share of the contract.
     pub share_cents: i64,
     pub cost_cents: i64,
+    /// Already released (and charged) by an earlier disruption: not charged again.
+    pub already_charged: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -204,9 +206,12 @@ fn bound(field: &'static str, s: &str, tz: &str, end_of_day: bool) -> Result<Tim
     parse_time(field, s)
 }
 
-/// The ids of the sessions a request selects: still to come and scheduled.
+/// The ids of the sessions a request selects, within the office's scope:
+/// those still to come and scheduled that match the filters, and those listed
+/// by id (a postponed one only that way, to cancel or reschedule it).
 async fn select(
     conn: &mut sqlx::AnyConnection,
+    office: &TrainingOffice,
     tz: &str,
     now: Timestamp,
     r: &DisruptionRequest,
@@ -238,11 +243,11 @@ async fn select(
         return Err(Error::invalid("sessions", "disruption-error-too-many"));
     }
     let mut sql = SqlBuf::new(
-        "SELECT s.id FROM training_sessions s JOIN courses c ON c.id = s.course_id WHERE s.status = 'scheduled' AND s.ends_at > ",
+        "SELECT s.id FROM training_sessions s JOIN courses c ON c.id = s.course_id WHERE (",
     );
-    sql.bind(now.0).push(" AND (");
     if filtered {
-        sql.push("(1 = 1");
+        sql.push("(s.status = 'scheduled' AND s.ends_at > ")
+            .bind(now.0);
         if let Some(f) = from {
             sql.push(" AND s.starts_at >= ").bind(f.0);
         }
@@ -267,10 +272,18 @@ async fn select(
         sql.push("1 = 0");
     }
     if !r.sessions.is_empty() {
-        sql.push(" OR s.id IN ")
-            .bind_list(r.sessions.iter().copied());
+        sql.push(" OR (s.id IN ")
+            .bind_list(r.sessions.iter().copied())
+            .push(" AND (s.status = 'postponed' OR (s.status = 'scheduled' AND s.ends_at > ")
+            .bind(now.0)
+            .push(")))");
     }
-    sql.push(") ORDER BY s.starts_at, s.id LIMIT ")
+    sql.push(")");
+    if !office.national() {
+        sql.push(" AND s.delegation_id IN ")
+            .bind_list(office.delegations());
+    }
+    sql.push(" ORDER BY s.starts_at, s.id LIMIT ")
         .bind((MAX_SESSIONS + 1) as i64);
     let ids: Vec<(i64,)> = sql.query_as().fetch_all(&mut *conn).await.db()?;
     if ids.len() > MAX_SESSIONS {
@@ -315,6 +328,15 @@ fn decide(
                 video_link: None,
                 times: None,
             };
+            // A postponed session has no date to keep: it is cancelled or given new dates.
+            if s.stored == Stored::Postponed
+                && !matches!(action, Action::Cancel | Action::Reschedule)
+            {
+                return Err(Error::Invalid {
+                    field: "action",
+                    msg: Msg::new("disruption-error-postponed").arg("session", s.id),
+                });
+            }
             match action {
                 Action::Online => {
                     let link = c
@@ -364,9 +386,33 @@ fn decide(
 }
 
 /// Works out a preview from what is read (in or out of a transaction).
+/// Calendar days from `now` to `starts` in the institute's time zone (0 when past).
+fn days_before(now: Timestamp, starts: Timestamp, tz: &str) -> i64 {
+    let day = |t: Timestamp| t.to_jiff().in_tz(tz).map(|z| z.date());
+    match (day(now), day(starts)) {
+        (Ok(a), Ok(b)) => (b - a).get_days().max(0) as i64,
+        _ => ((starts.0 - now.0) / DAY).max(0),
+    }
+}
+
+/// The (contract, session) pairs a disruption not undone has already charged.
+async fn charged(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashSet<(i64, i64)>> {
+    let mut sql = SqlBuf::new(
+        "SELECT x.contract_id, x.session_id FROM training_disruption_costs x JOIN training_disruptions d ON d.id = x.disruption_id
+         WHERE d.status <> 'undone' AND x.session_id IN ",
+    );
+    sql.bind_list(ids.iter().copied());
+    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&mut *conn).await.db()?;
+    Ok(rows.into_iter().collect())
+}
+
 async fn compute(
     conn: &mut sqlx::AnyConnection,
     office: &TrainingOffice,
+    tz: &str,
     now: Timestamp,
     r: &DisruptionRequest,
     sessions: &HashMap<i64, Session>,
@@ -390,6 +436,7 @@ async fn compute(
         v
     };
     let known = providers::get_many(conn, &provider_ids).await?;
+    let charged = charged(conn, ids).await?;
     let fate: HashMap<i64, (Action, Timestamp)> = ordered
         .iter()
         .zip(&decided)
@@ -405,9 +452,10 @@ async fn compute(
                 continue;
             };
             let released = action.releases(p.kind);
-            let days_before = ((starts.0 - now.0) / DAY).max(0);
-            let (percent, cost) = if released {
-                c.cost(days_before)
+            let already_charged = released && charged.contains(&(c.id, *s));
+            let days_before = days_before(now, *starts, tz);
+            let (percent, cost) = if released && !already_charged {
+                c.cost(*s, days_before)
             } else {
                 (0, 0)
             };
@@ -419,8 +467,9 @@ async fn compute(
                 released,
                 days_before,
                 percent,
-                share_cents: c.amount_cents / c.sessions.len().max(1) as i64,
+                share_cents: c.share(*s),
                 cost_cents: cost,
+                already_charged,
             });
         }
     }
@@ -508,7 +557,7 @@ pub async fn selected(
 ) -> Result<Vec<Session>> {
     let now = t.clock.now();
     let mut conn = t.db.pool().acquire().await.db()?;
-    let ids = select(&mut conn, &t.time_zone, now, r).await?;
+    let ids = select(&mut conn, office, &t.time_zone, now, r).await?;
     drop(conn);
     let mut found = sessions::get_many(&t.db, t.clock.as_ref(), &ids).await?;
     Ok(ids
@@ -526,11 +575,15 @@ pub async fn preview(
 ) -> Result<Preview> {
     let now = t.clock.now();
     let mut conn = t.db.pool().acquire().await.db()?;
-    let ids = select(&mut conn, &t.time_zone, now, r).await?;
+    let ids = select(&mut conn, office, &t.time_zone, now, r).await?;
     drop(conn);
     let sessions = sessions::get_many(&t.db, t.clock.as_ref(), &ids).await?;
     let mut conn = t.db.pool().acquire().await.db()?;
-    Ok(compute(&mut conn, office, now, r, &sessions, &ids).await?.0)
+    Ok(
+        compute(&mut conn, office, &t.time_zone, now, r, &sessions, &ids)
+            .await?
+            .0,
+    )
 }
 
 /// The session as it was, to undo.
@@ -621,9 +674,23 @@ pub async fn apply(
     let now = t.clock.now();
     let mut tx = t.db.begin().await.db()?;
     let result = async {
-        let ids = select(&mut tx, &t.time_zone, now, r).await?;
+        let ids = select(&mut tx, office, &t.time_zone, now, r).await?;
         let locked = sessions::lock_many(&mut tx, t.db.backend(), now, &ids).await?;
-        let (preview, decided, _) = compute(&mut tx, office, now, r, &locked, &ids).await?;
+        // Another officer may have changed them between the selection and the lock.
+        for id in &ids {
+            let ok = locked.get(id).is_some_and(|s| match s.stored {
+                Stored::Scheduled => s.ends > now,
+                Stored::Postponed => r.sessions.contains(id),
+                Stored::Cancelled => false,
+            });
+            if !ok {
+                return Err(Error::Conflict {
+                    field: "sessions",
+                    msg: Msg::new("disruption-error-changed").arg("session", id),
+                });
+            }
+        }
+        let (preview, decided, _) = compute(&mut tx, office, &t.time_zone, now, r, &locked, &ids).await?;
         let before = befores(&mut tx, &ids).await?;
         let send_at = Timestamp(now.0 + t.undo_secs * 1_000_000);
         let (id,): (i64,) = sqlx::query_as(
@@ -654,6 +721,7 @@ pub async fn apply(
                 }
                 Action::Reschedule => {
                     let (a, b) = d.times.ok_or(Error::NotFound)?;
+                    after.status = Stored::Scheduled.as_str().into();
                     after.starts_at = a.0;
                     after.ends_at = b.0;
                     after.registration_closes_at = a.0;
@@ -676,7 +744,12 @@ pub async fn apply(
                 details: serde_json::json!({ "disruption": id, "starts_at": after.starts_at, "video_link": after.video_link }),
             });
         }
-        let lines: Vec<&CostLine> = preview.providers.iter().flat_map(|p| &p.lines).filter(|l| l.released).collect();
+        let lines: Vec<&CostLine> = preview
+            .providers
+            .iter()
+            .flat_map(|p| &p.lines)
+            .filter(|l| l.released && !l.already_charged)
+            .collect();
         for chunk in lines.chunks(100) {
             let mut sql = SqlBuf::new(
                 "INSERT INTO training_disruption_costs (disruption_id, contract_id, session_id, days_before, percent, cost_cents) VALUES ",
@@ -825,18 +898,7 @@ pub async fn undo(t: &Training, actor: Actor, office: &TrainingOffice, id: i64) 
     let now = t.clock.now();
     let mut tx = t.db.begin().await.db()?;
     let result = async {
-        let items: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT session_id, before FROM training_disruption_items WHERE disruption_id = $1 ORDER BY session_id",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .db()?;
-        let ids: Vec<i64> = items.iter().map(|(s, _)| *s).collect();
-        let locked = sessions::lock_many(&mut tx, t.db.backend(), now, &ids).await?;
-        for s in locked.values() {
-            office.check(s.delegation_id.map(DelegationId))?;
-        }
+        // The disruption's row first, then its sessions: the order the notify job takes them in.
         let claimed = sqlx::query("UPDATE training_disruptions SET status = 'undone', undone_at = $1 WHERE id = $2 AND status = 'applied'")
             .bind(now.0)
             .bind(id)
@@ -854,6 +916,18 @@ pub async fn undo(t: &Training, actor: Actor, office: &TrainingOffice, id: i64) 
                 Some(DisruptionStatus::Sent) => conflict("disruption-error-notices-left"),
                 Some(_) => conflict("disruption-error-already-undone"),
             });
+        }
+        let items: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT session_id, before FROM training_disruption_items WHERE disruption_id = $1 ORDER BY session_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        let ids: Vec<i64> = items.iter().map(|(s, _)| *s).collect();
+        let locked = sessions::lock_many(&mut tx, t.db.backend(), now, &ids).await?;
+        for s in locked.values() {
+            office.check(s.delegation_id.map(DelegationId))?;
         }
         if !ids.is_empty() {
             let mut later = SqlBuf::new(
@@ -956,9 +1030,10 @@ pub async fn notify(t: &Training, id: i64) -> Result<Option<usize>> {
             let (Some(s), Some(b), Some(action)) = (sessions.get(&p.session_id), briefs.get(&p.person_id), actions.get(&p.session_id)) else {
                 continue;
             };
+            // Only a confirmed seat was ever in their calendar.
             let notice = Notice::Disrupted {
                 action: *action,
-                had_seat: p.status.holds_seat(),
+                had_seat: p.status == RegistrationStatus::Confirmed,
             };
             mails.push(notices::mail(t, notice, p.registration_id, s, b, at));
         }
@@ -1049,6 +1124,7 @@ fn provider_mail(
                     &[("percent", percent.to_string()), ("amount", euros(*cents))],
                 )
             }
+            None if action.releases(p.kind) => tr.t("provider-notice-already"),
             None => tr.t("provider-notice-kept"),
         };
         list.push_str(&format!(

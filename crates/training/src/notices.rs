@@ -188,7 +188,7 @@ pub fn mail(
             action: Action::Online | Action::Reschedule,
             had_seat: true,
         } => (
-            vec![],
+            vec![("calendar", tr.t("notice-calendar-request"))],
             Some(CalendarPart::new(
                 Method::Request,
                 &[event(t, s, Some(person), false, now)],
@@ -198,7 +198,7 @@ pub fn mail(
             action: Action::Cancel | Action::Postpone,
             had_seat: true,
         } => (
-            vec![],
+            vec![("calendar", tr.t("notice-calendar-cancel"))],
             Some(CalendarPart::new(
                 Method::Cancel,
                 &[event(t, s, Some(person), true, now)],
@@ -214,6 +214,7 @@ pub fn mail(
         Notice::Refused { comment } => {
             (vec![("comment", comment.clone().unwrap_or_default())], None)
         }
+        Notice::Disrupted { .. } => (vec![("calendar", String::new())], None),
         _ => (vec![], None),
     };
     let a = args(&extra);

@@ -159,7 +159,7 @@ pub async fn create(
         if pname.is_empty() || pname.chars().count() > 100 {
             return Err(Error::invalid("name", "plan-error-name"));
         }
-        if q.capacity_days < 0 {
+        if !(0..=10_000_000).contains(&q.capacity_days) {
             return Err(Error::invalid("capacity_days", "plan-error-capacity"));
         }
         periods.push((starts, ends, pname, q.capacity_days));
@@ -206,7 +206,10 @@ pub async fn add_line(
     l: NewLine,
 ) -> Result<()> {
     office.check(l.delegation_id.map(relais_core::DelegationId))?;
-    if l.sessions < 0 || l.trainee_days < 0 || l.budget_cents < 0 {
+    if !(0..=100_000).contains(&l.sessions)
+        || !(0..=10_000_000).contains(&l.trainee_days)
+        || !(0..=100_000_000_000).contains(&l.budget_cents)
+    {
         return Err(Error::invalid("sessions", "plan-error-capacity"));
     }
     let found: Option<(i64,)> =
@@ -234,6 +237,7 @@ pub async fn add_line(
         .await
         .map_err(|e| {
             if e.as_database_error().is_some_and(|d| d.is_foreign_key_violation()) {
+                // An unknown course or delegation.
                 Error::invalid("course_id", "plan-error-course")
             } else {
                 Error::internal(e)

@@ -166,13 +166,25 @@ pub struct Contract {
 }
 
 impl Contract {
+    /// The part of its amount that goes with one of its sessions: shared
+    /// evenly, the cents left over going with its last session, so that the
+    /// parts add up to the amount.
+    pub fn share(&self, session: i64) -> i64 {
+        let n = self.sessions.len().max(1) as i64;
+        let even = self.amount_cents / n;
+        if self.sessions.last() == Some(&session) {
+            self.amount_cents - even * (n - 1)
+        } else {
+            even
+        }
+    }
+
     /// What cancelling its part for one session costs `days_before` the
-    /// session: its amount is shared evenly between its sessions.
-    pub fn cost(&self, days_before: i64) -> (i64, i64) {
+    /// session (in the institute's calendar days): percent, cents.
+    pub fn cost(&self, session: i64, days_before: i64) -> (i64, i64) {
         let percent = self.terms.percent_at(days_before);
-        let share = self.amount_cents as i128 * percent as i128
-            / (100 * self.sessions.len().max(1) as i128);
-        (percent, share as i64)
+        let cost = self.share(session) as i128 * percent as i128 / 100;
+        (percent, cost as i64)
     }
 }
 
@@ -583,6 +595,42 @@ pub async fn acknowledge(db: &Db, now: Timestamp, token: &str) -> Result<Link> {
     relais_db::finish(tx, result).await
 }
 
+/// The sessions of a link's disruption that the provider has a contract for.
+pub async fn link_sessions(conn: &mut sqlx::AnyConnection, link: &Link) -> Result<Vec<i64>> {
+    let Some(d) = link.disruption else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT DISTINCT i.session_id FROM training_disruption_items i
+         JOIN training_contract_sessions cs ON cs.session_id = i.session_id
+         JOIN training_contracts c ON c.id = cs.contract_id
+         WHERE i.disruption_id = $1 AND c.provider_id = $2 ORDER BY i.session_id",
+    )
+    .bind(d)
+    .bind(link.provider.id)
+    .fetch_all(&mut *conn)
+    .await
+    .db()?;
+    Ok(rows.into_iter().map(|(s,)| s).collect())
+}
+
+/// New dates a provider proposed: session, course, proposed start.
+pub async fn proposals_of(db: &Db, provider_id: i64) -> Result<Vec<(i64, String, Timestamp)>> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT p.session_id, c.title, p.starts_at FROM training_provider_proposals p
+         JOIN training_sessions s ON s.id = p.session_id JOIN courses c ON c.id = s.course_id
+         WHERE p.provider_id = $1 ORDER BY p.id DESC LIMIT 200",
+    )
+    .bind(provider_id)
+    .fetch_all(db.pool())
+    .await
+    .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, c, t)| (s, c, Timestamp(t)))
+        .collect())
+}
+
 /// What a provider states through an availability link.
 #[derive(Debug, Clone, Default)]
 pub struct Availability {
@@ -611,17 +659,7 @@ pub async fn state_availability(
     let mut tx = db.begin().await.db()?;
     let result = async {
         let link = use_link(&mut tx, now, token, Purpose::Availability).await?;
-        let allowed: Vec<i64> = match link.disruption {
-            Some(d) => sqlx::query_as::<_, (i64,)>("SELECT session_id FROM training_disruption_items WHERE disruption_id = $1")
-                .bind(d)
-                .fetch_all(&mut *tx)
-                .await
-                .db()?
-                .into_iter()
-                .map(|(s,)| s)
-                .collect(),
-            None => Vec::new(),
-        };
+        let allowed = link_sessions(&mut tx, &link).await?;
         if a.proposals.iter().any(|(s, _)| !allowed.contains(s)) {
             return Err(Error::invalid("session", "provider-error-unknown-session"));
         }
@@ -723,8 +761,16 @@ mod tests {
             terms: Terms::new(vec![t(30, 0), t(7, 50)]).unwrap(),
             sessions: vec![1, 2, 3, 4],
         };
-        assert_eq!(c.cost(40), (0, 0));
-        assert_eq!(c.cost(10), (50, 12_500));
-        assert_eq!(c.cost(1), (100, 25_000));
+        assert_eq!(c.cost(1, 40), (0, 0));
+        assert_eq!(c.cost(1, 10), (50, 12_500));
+        assert_eq!(c.cost(1, 1), (100, 25_000));
+        // A thousand euros over three sessions adds up to a thousand euros.
+        let c = Contract {
+            amount_cents: 100_000,
+            sessions: vec![1, 2, 3],
+            ..c
+        };
+        let all: i64 = [1, 2, 3].iter().map(|s| c.cost(*s, 0).1).sum();
+        assert_eq!(all, 100_000);
     }
 }

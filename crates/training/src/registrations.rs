@@ -181,7 +181,7 @@ pub async fn register(
 
 /// Fills free seats from the waitlist, in order: an offer for a limited
 /// time, or a confirmed seat at once in automatic mode.
-async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timestamp) -> Result<()> {
+pub(crate) async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timestamp) -> Result<()> {
     let mut left = {
         let (taken,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status IN ('confirmed', 'offered')",
@@ -341,6 +341,10 @@ pub async fn expire_offer(t: &Training, id: i64) -> Result<bool> {
         let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
         let (_, _, person_id, status, _, expires, ..) = load_locked(&mut tx, id, session_id).await?;
         if status != RegistrationStatus::Offered.as_str() || expires.is_none_or(|e| e > now.0) {
+            return Ok(false);
+        }
+        // A postponed session keeps its offers: they are renewed with its new dates.
+        if s.stored == sessions::Stored::Postponed {
             return Ok(false);
         }
         // The offer keeps its expiry, so that a late acceptance is told it lapsed.

@@ -671,15 +671,21 @@ pub async fn accept(
         .execute(&mut *tx)
         .await
         .db()?;
-        sqlx::query("UPDATE training_proposals SET status = 'accepted', starts_at = $1, ends_at = $2, decided_by = $3, decided_at = $4 WHERE id = $5")
-            .bind(starts.0)
-            .bind(ends.0)
-            .bind(actor.person.map(|p| p.0))
-            .bind(now.0)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .db()?;
+        let decided = sqlx::query(
+            "UPDATE training_proposals SET status = 'accepted', starts_at = $1, ends_at = $2, decided_by = $3, decided_at = $4
+             WHERE id = $5 AND status = 'proposed'",
+        )
+        .bind(starts.0)
+        .bind(ends.0)
+        .bind(actor.person.map(|p| p.0))
+        .bind(now.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        if decided.rows_affected() != 1 {
+            return Err(conflict("replan-error-decided"));
+        }
         // The held registrants first, in their order, then the seats are open.
         let s = sessions::lock(&mut tx, t.db.backend(), now, sid).await?;
         let held: Vec<(i64, i64, String)> = sqlx::query_as(
@@ -693,12 +699,37 @@ pub async fn accept(
         let briefs: HashMap<i64, people::PersonBrief> =
             people::briefs_in(&mut tx, &ids).await?.into_iter().map(|b| (b.id.0, b)).collect();
         let mut mails = Vec::with_capacity(held.len());
+        let expires = now.plus_secs(s.offer_hours * 3600).min(s.starts);
         for (reg, person, status) in &held {
             let Some(b) = briefs.get(person) else { continue };
-            let had_seat = crate::RegistrationStatus::parse(status).is_some_and(|s| s.holds_seat());
+            let status = crate::RegistrationStatus::parse(status);
+            if status == Some(crate::RegistrationStatus::Offered) {
+                // An offer held while the session was postponed starts again now.
+                sqlx::query("UPDATE registrations SET offer_expires_at = $1, updated_at = $2 WHERE id = $3")
+                    .bind(expires.0)
+                    .bind(now.0)
+                    .bind(reg)
+                    .execute(&mut *tx)
+                    .await
+                    .db()?;
+                relais_jobs::enqueue(
+                    &mut tx,
+                    now,
+                    relais_jobs::NewJob::new(crate::registrations::OFFER_EXPIRY_JOB, serde_json::json!({ "registration": reg }))
+                        .dedup(format!("offer-expiry:{reg}:{}", expires.0))
+                        .at(expires),
+                )
+                .await
+                .db()?;
+                mails.push(notices::mail(t, Notice::Offered { expires }, *reg, &s, b, now));
+                continue;
+            }
+            let had_seat = status == Some(crate::RegistrationStatus::Confirmed);
             mails.push(notices::mail(t, Notice::Disrupted { action: Action::Reschedule, had_seat }, *reg, &s, b, now));
         }
         relais_mail::enqueue_many(&mut tx, now, &mails).await.db()?;
+        // Then the seats freed while it was postponed go to the waitlist, then to anyone.
+        crate::registrations::promote(&mut tx, t, &s, now).await?;
         audit::record(&mut tx, now, actor, "session.reschedule", &format!("session:{sid}"),
             serde_json::json!({ "proposal": id, "starts_at": starts.0, "told": mails.len() }))
             .await
@@ -711,12 +742,17 @@ pub async fn accept(
 
 /// Rejects a proposal: the session stays postponed.
 pub async fn reject(t: &Training, actor: Actor, office: &TrainingOffice, id: i64) -> Result<()> {
-    if !office.national() {
-        return Err(Error::Forbidden);
-    }
     let now = t.clock.now();
     let mut tx = t.db.begin().await.db()?;
     let result = async {
+        let of: Option<(Option<i64>,)> = sqlx::query_as(
+            "SELECT s.delegation_id FROM training_proposals p JOIN training_sessions s ON s.id = p.session_id WHERE p.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        office.check(of.ok_or(Error::NotFound)?.0.map(DelegationId))?;
         let done = sqlx::query("UPDATE training_proposals SET status = 'rejected', decided_by = $1, decided_at = $2 WHERE id = $3 AND status = 'proposed'")
             .bind(actor.person.map(|p| p.0))
             .bind(now.0)

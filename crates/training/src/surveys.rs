@@ -405,8 +405,11 @@ pub async fn results(db: &Db, id: i64) -> Result<Results> {
 /// survey's answers (the latest answer of each person for a month counts).
 pub async fn willingness(db: &Db) -> Result<HashMap<(i64, String), f64>> {
     let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT delegation_id, month, answer, COUNT(*) FROM training_survey_answers WHERE delegation_id IS NOT NULL
-         GROUP BY delegation_id, month, answer",
+        "SELECT a.delegation_id, a.month, a.answer, COUNT(*) FROM training_survey_answers a
+         WHERE a.delegation_id IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM training_survey_answers b WHERE b.person_id = a.person_id AND b.month = a.month
+               AND (b.answered_at > a.answered_at OR (b.answered_at = a.answered_at AND b.survey_id > a.survey_id)))
+         GROUP BY a.delegation_id, a.month, a.answer",
     )
     .fetch_all(db.pool())
     .await

@@ -652,6 +652,8 @@ struct ProviderPage {
     email: String,
     contracts: Vec<(String, String, String, String, String)>,
     availability: Vec<(String, bool)>,
+    /// Dates the provider proposed: course, session, proposed start.
+    proposed: Vec<(String, i64, String)>,
     error: Option<String>,
 }
 
@@ -688,6 +690,11 @@ async fn provider_view(
             })
             .collect(),
         availability: providers::availability_of(&state.db, id).await?,
+        proposed: providers::proposals_of(&state.db, id)
+            .await?
+            .into_iter()
+            .map(|(s, c, t)| (c, s, t.local(&state.config.time_zone)))
+            .collect(),
         error,
     })
 }
@@ -824,8 +831,17 @@ async fn link_view(
         Err(e) => return Err(e.into()),
     };
     let tz = &state.config.time_zone;
-    let sessions = match link.disruption {
-        Some(d) => disruption::get(&state.db, d).await?.items,
+    let mine = {
+        let mut conn = state.db.pool().acquire().await.map_err(Error::internal)?;
+        providers::link_sessions(&mut conn, &link).await?
+    };
+    let sessions: Vec<disruption::DisruptionItem> = match link.disruption {
+        Some(d) => disruption::get(&state.db, d)
+            .await?
+            .items
+            .into_iter()
+            .filter(|i| mine.contains(&i.session_id))
+            .collect(),
         None => Vec::new(),
     };
     let starts = crate::sessions::get_many(

@@ -17,25 +17,25 @@ disruption-status-undone = Undone
 notice-disrupted-cancel-subject = Session cancelled: { $course }
 notice-disrupted-cancel-body = Hello { $name },
 
-  The session "{ $course }" of { $when } is cancelled. If it was in your calendar, the attached cancellation removes it.
+  The session "{ $course }" of { $when } is cancelled. { $calendar }
 
   { $link }
 notice-disrupted-online-subject = Session moved online: { $course }
 notice-disrupted-online-body = Hello { $name },
 
-  The session "{ $course }" of { $when } will take place online, at the same time. The link is in the attached invitation, which updates your calendar.
+  The session "{ $course }" of { $when } will take place online, at the same time; the link is on the session's page. { $calendar }
 
   { $link }
 notice-disrupted-postpone-subject = Session postponed: { $course }
 notice-disrupted-postpone-body = Hello { $name },
 
-  The session "{ $course }" of { $when } is postponed to a date to be set. You keep your place, in the order you registered, and will be invited first when the new dates are known. The attached cancellation removes the old date from your calendar.
+  The session "{ $course }" of { $when } is postponed to a date to be set. You keep your place, in the order you registered, and will be invited first when the new dates are known. { $calendar }
 
   { $link }
 notice-disrupted-reschedule-subject = New dates: { $course }
 notice-disrupted-reschedule-body = Hello { $name },
 
-  The session "{ $course }" has new dates: { $when }. You keep your registration; the attached invitation updates your calendar. If these dates do not suit you, cancel your registration from the session's page.
+  The session "{ $course }" has new dates: { $when }. You keep your registration. { $calendar } If these dates do not suit you, cancel your registration from the session's page.
 
   { $link }
 
@@ -197,9 +197,9 @@ plan-error-name = A name is required (100 characters at most).
 plan-error-periods = A plan has one to twelve periods.
 plan-error-order = A period must end after it starts.
 plan-error-overlap = Periods must follow each other without overlap.
-plan-error-capacity = Volumes must be positive.
+plan-error-capacity = Volumes must be positive and reasonable (at most 100,000 sessions, 10 million trainee-days).
 plan-error-period = This period is not part of the plan.
-plan-error-course = Unknown course.
+plan-error-course = Unknown course or delegation.
 surveys-title = Surveys: travelling again?
 surveys-new = New survey
 surveys-question = Title
@@ -273,3 +273,9 @@ replan-error-no-date = Give a date: the planner found none.
 provider-error-seats = The number of seats must be between 1 and 100,000.
 providers-seats = Seats (venues)
 providers-delegation = Delegation (venues, hotels)
+notice-calendar-request = The attached invitation updates your calendar.
+notice-calendar-cancel = The attached cancellation removes the session from your calendar.
+provider-notice-already = already released by an earlier decision, nothing more is owed
+provider-proposed = Proposed dates
+disruption-error-postponed = Session { $session } is postponed: it can only be cancelled or given new dates.
+disruption-error-changed = Session { $session } has changed meanwhile (someone else modified it): preview again.

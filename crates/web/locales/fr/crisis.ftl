@@ -17,25 +17,25 @@ disruption-status-undone = Annulée
 notice-disrupted-cancel-subject = Session annulée : { $course }
 notice-disrupted-cancel-body = Bonjour { $name },
 
-  La session « { $course } » du { $when } est annulée. Si elle était dans votre agenda, l'annulation jointe la retire.
+  La session « { $course } » du { $when } est annulée. { $calendar }
 
   { $link }
 notice-disrupted-online-subject = Session en ligne : { $course }
 notice-disrupted-online-body = Bonjour { $name },
 
-  La session « { $course } » du { $when } aura lieu en ligne, aux mêmes dates. Le lien de connexion est dans l'invitation jointe, qui met votre agenda à jour.
+  La session « { $course } » du { $when } aura lieu en ligne, aux mêmes dates ; le lien de connexion est sur la page de la session. { $calendar }
 
   { $link }
 notice-disrupted-postpone-subject = Session reportée : { $course }
 notice-disrupted-postpone-body = Bonjour { $name },
 
-  La session « { $course } » du { $when } est reportée à une date à fixer. Vous gardez votre place, dans votre ordre d'inscription, et serez invité(e) en priorité quand les nouvelles dates seront connues. L'annulation jointe retire l'ancienne date de votre agenda.
+  La session « { $course } » du { $when } est reportée à une date à fixer. Vous gardez votre place, dans votre ordre d'inscription, et serez invité(e) en priorité quand les nouvelles dates seront connues. { $calendar }
 
   { $link }
 notice-disrupted-reschedule-subject = Nouvelles dates : { $course }
 notice-disrupted-reschedule-body = Bonjour { $name },
 
-  La session « { $course } » a de nouvelles dates : { $when }. Vous gardez votre inscription ; l'invitation jointe met votre agenda à jour. Si ces dates ne vous conviennent pas, annulez votre inscription depuis la page de la session.
+  La session « { $course } » a de nouvelles dates : { $when }. Vous gardez votre inscription. { $calendar } Si ces dates ne vous conviennent pas, annulez votre inscription depuis la page de la session.
 
   { $link }
 
@@ -197,9 +197,9 @@ plan-error-name = Un nom est obligatoire (100 caractères au plus).
 plan-error-periods = Un plan a d'une à douze périodes.
 plan-error-order = La fin d'une période doit suivre son début.
 plan-error-overlap = Les périodes doivent se suivre sans se chevaucher.
-plan-error-capacity = Les volumes doivent être positifs.
+plan-error-capacity = Les volumes doivent être positifs et raisonnables (au plus 100 000 sessions, 10 millions de jours-stagiaires).
 plan-error-period = Cette période n'appartient pas au plan.
-plan-error-course = Formation inconnue.
+plan-error-course = Formation ou délégation inconnue.
 surveys-title = Enquêtes : reprendre les déplacements ?
 surveys-new = Nouvelle enquête
 surveys-question = Intitulé
@@ -273,3 +273,9 @@ replan-error-no-date = Donnez une date : le planificateur n'en a pas trouvé.
 provider-error-seats = Le nombre de places doit être entre 1 et 100 000.
 providers-seats = Places (lieux)
 providers-delegation = Délégation (lieux, hôtels)
+notice-calendar-request = L'invitation jointe met votre agenda à jour.
+notice-calendar-cancel = L'annulation jointe retire la session de votre agenda.
+provider-notice-already = déjà libéré par une décision précédente, rien de plus n'est dû
+provider-proposed = Dates proposées
+disruption-error-postponed = La session { $session } est reportée : on ne peut que l'annuler ou lui donner de nouvelles dates.
+disruption-error-changed = La session { $session } a changé entre-temps (un autre agent l'a modifiée) : prévisualisez de nouveau.
