@@ -1070,6 +1070,30 @@ async fn postponed_sessions_are_replanned_explained_and_accepted() {
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
+    // The plan shows the session carried out of March and into its new period.
+    let view = call(
+        &app,
+        "GET",
+        &format!("/api/v1/plans/{plan}"),
+        &w.officer,
+        None,
+    )
+    .await
+    .json();
+    let out: i64 = view["load"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["total"]["carried_out"].as_i64().unwrap())
+        .sum();
+    let inn: i64 = view["load"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["total"]["carried_in"].as_i64().unwrap())
+        .sum();
+    assert_eq!((out, inn), (1, 1), "{view:#}");
+    assert_eq!(view["load"][0]["total"]["carried_out"], 1);
     app.run_jobs().await;
     let held = app.count("SELECT COUNT(*) FROM registrations r JOIN training_proposals p ON p.session_id = r.session_id WHERE p.status = 'accepted' AND r.status IN ('confirmed', 'waitlisted', 'offered', 'pending')").await;
     let mails = app.smtp.wait_for(before + held as usize).await;

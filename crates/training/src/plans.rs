@@ -89,6 +89,10 @@ pub struct Load {
     pub postponed_trainee_days: i64,
     /// Moved into this period by a disruption.
     pub rescheduled_in: i64,
+    /// Postponed from this period and re-planned (a proposal accepted) into another or the same.
+    pub carried_out: i64,
+    /// Re-planned into this period after being postponed.
+    pub carried_in: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -315,6 +319,29 @@ pub async fn load(db: &Db, now: Timestamp, plan: &Plan) -> Result<Vec<PeriodLoad
             .db()?
             .into_iter()
             .collect();
+    // Re-planned sessions: where they were before their first postponement, and where they are now.
+    let rows: Vec<(i64, Option<i64>, String, i64)> = sqlx::query_as(
+        "SELECT s.id, s.delegation_id, i.before, s.starts_at FROM training_proposals p
+         JOIN training_sessions s ON s.id = p.session_id
+         JOIN training_disruption_items i ON i.session_id = p.session_id AND i.action = 'postpone'
+         JOIN training_disruptions d ON d.id = i.disruption_id AND d.status <> 'undone'
+         WHERE p.status = 'accepted' ORDER BY s.id, i.disruption_id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .db()?;
+    let mut carried: Vec<(Option<i64>, i64, i64)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (id, d, before, now_starts) in rows {
+        if !seen.insert(id) {
+            continue;
+        }
+        let was = serde_json::from_str::<serde_json::Value>(&before)
+            .ok()
+            .and_then(|b| b["starts_at"].as_i64())
+            .unwrap_or(now_starts);
+        carried.push((d, was, now_starts));
+    }
     let mut out = Vec::new();
     for p in &plan.periods {
         let mut by: BTreeMap<Option<i64>, Load> = BTreeMap::new();
@@ -364,6 +391,15 @@ pub async fn load(db: &Db, now: Timestamp, plan: &Plan) -> Result<Vec<PeriodLoad
                 l.rescheduled_in += 1;
             }
         }
+        let within = |t: i64| p.starts.0 <= t && t < p.ends.0;
+        for (d, was, now_starts) in &carried {
+            if within(*was) {
+                by.entry(*d).or_default().carried_out += 1;
+            }
+            if within(*now_starts) {
+                by.entry(*d).or_default().carried_in += 1;
+            }
+        }
         let mut total = Load::default();
         for l in by.values() {
             total.planned_sessions += l.planned_sessions;
@@ -377,6 +413,8 @@ pub async fn load(db: &Db, now: Timestamp, plan: &Plan) -> Result<Vec<PeriodLoad
             total.postponed_sessions += l.postponed_sessions;
             total.postponed_trainee_days += l.postponed_trainee_days;
             total.rescheduled_in += l.rescheduled_in;
+            total.carried_out += l.carried_out;
+            total.carried_in += l.carried_in;
         }
         out.push(PeriodLoad {
             remaining_days: (p.capacity_days - total.held_trainee_days - total.coming_trainee_days)

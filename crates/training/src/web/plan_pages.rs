@@ -116,6 +116,7 @@ fn cells(l: &Load) -> Vec<String> {
         l.cancelled_sessions.to_string(),
         format!("{} / {}", l.postponed_sessions, l.postponed_trainee_days),
         l.rescheduled_in.to_string(),
+        format!("{} / {}", l.carried_out, l.carried_in),
     ]
 }
 

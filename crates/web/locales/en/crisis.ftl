@@ -188,6 +188,7 @@ plan-col-held = Held
 plan-col-coming = To come
 plan-col-cancelled = Cancelled
 plan-col-postponed = Postponed
+plan-col-carried = Re-planned (out / in)
 plan-col-rescheduled = Rescheduled
 plan-total = Total
 plan-national = National

@@ -188,6 +188,7 @@ plan-col-held = Réalisé
 plan-col-coming = À venir
 plan-col-cancelled = Annulées
 plan-col-postponed = Reportées
+plan-col-carried = Replanifiées (parties / arrivées)
 plan-col-rescheduled = Reprogrammées
 plan-total = Total
 plan-national = National
