@@ -1167,3 +1167,77 @@ async fn a_released_contract_is_charged_once_and_a_postponed_session_can_still_b
             .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_regional_office_sees_and_moves_only_its_delegations() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let est = app
+        .account("dr-est@x.test", &["training_officer:delegation:DR-EST"])
+        .await;
+    let est = app.token(est, 30).await.1;
+    let r = call(
+        &app,
+        "POST",
+        "/api/v1/disruptions",
+        &w.officer,
+        Some(request(&w)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    // The PACA sessions are not the East's to read, undo or select.
+    let r = call(
+        &app,
+        "GET",
+        &format!("/api/v1/disruptions/{id}"),
+        &est,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = call(
+        &app,
+        "POST",
+        &format!("/api/v1/disruptions/{id}/undo"),
+        &est,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let ledger = call(&app, "GET", "/api/v1/ledger", &est, None).await.json();
+    assert_eq!(ledger["lines"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/ledger", &w.officer, None)
+            .await
+            .json()["total_cents"],
+        227_000
+    );
+    let r = call(
+        &app,
+        "POST",
+        "/api/v1/disruptions/preview",
+        &est,
+        Some(serde_json::json!({"from": "2020-03-18", "to": "2020-04-30", "action": "cancel"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Nor the answers of a survey that asked the whole institute.
+    let survey = created(
+        &app,
+        "/api/v1/surveys",
+        &w.officer,
+        serde_json::json!({
+        "title": "Reprise", "months": ["2020-09"], "closes_on": "2020-04-30"}),
+    )
+    .await;
+    let r = call(
+        &app,
+        "GET",
+        &format!("/api/v1/surveys/{survey}/results"),
+        &est,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -802,6 +802,7 @@ pub struct DisruptionItem {
     pub session_id: i64,
     pub course_title: String,
     pub action: Action,
+    pub delegation_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -838,8 +839,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Disruption> {
     .await
     .db()?;
     let r = row.ok_or(Error::NotFound)?;
-    let items: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT i.session_id, c.title, i.action FROM training_disruption_items i
+    let items: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT i.session_id, c.title, i.action, s.delegation_id FROM training_disruption_items i
          JOIN training_sessions s ON s.id = i.session_id JOIN courses c ON c.id = s.course_id
          WHERE i.disruption_id = $1 ORDER BY s.starts_at, s.id",
     )
@@ -858,28 +859,59 @@ pub async fn get(db: &Db, id: i64) -> Result<Disruption> {
         cost_cents: r.6,
         items: items
             .into_iter()
-            .map(|(s, title, a)| DisruptionItem {
+            .map(|(s, title, a, d)| DisruptionItem {
                 session_id: s,
                 course_title: title,
                 action: Action::parse(&a).unwrap_or(Action::Cancel),
+                delegation_id: d,
             })
             .collect(),
     })
 }
 
+/// A disruption, for an office that covers every session it changed.
+pub async fn get_for(db: &Db, office: &TrainingOffice, id: i64) -> Result<Disruption> {
+    let d = get(db, id).await?;
+    if office.national()
+        || d.items
+            .iter()
+            .all(|i| office.covers(i.delegation_id.map(DelegationId)))
+    {
+        Ok(d)
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// Restricts a query on sessions `s` to a regional office's delegations.
+fn in_scope(sql: &mut SqlBuf, office: &TrainingOffice) {
+    if !office.national() {
+        sql.push(" AND s.delegation_id IN ")
+            .bind_list(office.delegations());
+    }
+}
+
 /// The latest disruptions, newest first.
 pub async fn recent(
     db: &Db,
+    office: &TrainingOffice,
     limit: i64,
 ) -> Result<Vec<(i64, DisruptionStatus, Timestamp, i64, i64)>> {
-    let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+    let mut sql = SqlBuf::new(
         "SELECT d.id, d.status, d.created_at, d.cost_cents, (SELECT COUNT(*) FROM training_disruption_items i WHERE i.disruption_id = d.id)
-         FROM training_disruptions d ORDER BY d.id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await
-    .db()?;
+         FROM training_disruptions d WHERE 1 = 1",
+    );
+    if !office.national() {
+        // Only those whose every session is the office's.
+        sql.push(
+            " AND NOT EXISTS (SELECT 1 FROM training_disruption_items i JOIN training_sessions s ON s.id = i.session_id
+              WHERE i.disruption_id = d.id AND (s.delegation_id IS NULL OR s.delegation_id NOT IN ",
+        )
+        .bind_list(office.delegations())
+        .push("))");
+    }
+    sql.push(" ORDER BY d.id DESC LIMIT ").bind(limit);
+    let rows: Vec<(i64, String, i64, i64, i64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
     Ok(rows
         .into_iter()
         .map(|r| (r.0, status(&r.1), Timestamp(r.2), r.3, r.4))
@@ -1223,8 +1255,8 @@ type LedgerRow = (
 );
 
 /// Every cancellation fee of disruptions not undone, by provider then session.
-pub async fn ledger(db: &Db) -> Result<Vec<LedgerLine>> {
-    let rows: Vec<LedgerRow> = sqlx::query_as(
+pub async fn ledger(db: &Db, office: &TrainingOffice) -> Result<Vec<LedgerLine>> {
+    let mut sql = SqlBuf::new(
         "SELECT d.id, d.created_at, p.id, p.name, p.kind, k.id, k.label, k.budget_line, s.id, c.title, s.starts_at, i.action,
                 x.days_before, x.percent, x.cost_cents
          FROM training_disruption_costs x
@@ -1234,12 +1266,11 @@ pub async fn ledger(db: &Db) -> Result<Vec<LedgerLine>> {
          JOIN training_providers p ON p.id = k.provider_id
          JOIN training_sessions s ON s.id = x.session_id
          JOIN courses c ON c.id = s.course_id
-         WHERE d.status <> 'undone'
-         ORDER BY p.name, p.id, s.starts_at, k.id",
-    )
-    .fetch_all(db.pool())
-    .await
-    .db()?;
+         WHERE d.status <> 'undone'",
+    );
+    in_scope(&mut sql, office);
+    sql.push(" ORDER BY p.name, p.id, s.starts_at, k.id");
+    let rows: Vec<LedgerRow> = sql.query_as().fetch_all(db.pool()).await.db()?;
     Ok(rows
         .into_iter()
         .map(|r| LedgerLine {

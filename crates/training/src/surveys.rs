@@ -72,6 +72,17 @@ pub struct Survey {
 }
 
 impl Survey {
+    /// May this office read the answers? The national office always; a
+    /// regional one when the survey asks its delegations only.
+    pub fn readable_by(&self, office: &TrainingOffice) -> bool {
+        office.national()
+            || (!self.delegations.is_empty()
+                && self
+                    .delegations
+                    .iter()
+                    .all(|d| office.covers(Some(DelegationId(*d)))))
+    }
+
     pub fn asks(&self, person: &PersonBrief) -> bool {
         self.delegations.is_empty()
             || person

@@ -181,8 +181,8 @@ async fn get_disruption(
     ctx: Ctx,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Disruption>> {
-    office(&ctx)?;
-    Ok(Json(disruption::get(&state.db, id).await?))
+    let (office, _) = office(&ctx)?;
+    Ok(Json(disruption::get_for(&state.db, &office, id).await?))
 }
 
 /// Puts every session back as it was; refused (409) once the notices have left.
@@ -204,8 +204,8 @@ async fn undo(
 #[utoipa::path(get, path = "/api/v1/ledger", tag = "training-crisis",
     responses((status = 200, body = Ledger), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn ledger(State(state): State<AppState>, ctx: Ctx) -> AppResult<Json<Ledger>> {
-    office(&ctx)?;
-    let lines = disruption::ledger(&state.db).await?;
+    let (office, _) = office(&ctx)?;
+    let lines = disruption::ledger(&state.db, &office).await?;
     Ok(Json(Ledger {
         total_cents: lines.iter().map(|l| l.cost_cents).sum(),
         lines,
@@ -315,8 +315,12 @@ async fn survey_results(
     ctx: Ctx,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Results>> {
-    office(&ctx)?;
-    Ok(Json(surveys::results(&state.db, id).await?))
+    let (office, _) = office(&ctx)?;
+    let r = surveys::results(&state.db, id).await?;
+    if !r.survey.readable_by(&office) {
+        return Err(relais_core::Error::Forbidden.into());
+    }
+    Ok(Json(r))
 }
 
 #[derive(serde::Deserialize, ToSchema)]

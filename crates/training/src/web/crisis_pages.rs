@@ -206,7 +206,7 @@ async fn disrupt_page(
             Err(e) => return Err(e.into()),
         }
     }
-    let recent = disruption::recent(&state.db, 10)
+    let recent = disruption::recent(&state.db, &office, 10)
         .await?
         .into_iter()
         .map(|(id, st, at, cost, n)| (id, status_text(&t, st), at.local(tz), euros(cost), n))
@@ -413,9 +413,9 @@ async fn disruption_view(
     message: Option<String>,
     error: bool,
 ) -> AppResult<DisruptionPage> {
-    officer(ctx)?;
+    let (office, _) = officer(ctx)?;
     let t = T(ctx.lang);
-    let d = disruption::get(&state.db, id).await?;
+    let d = disruption::get_for(&state.db, &office, id).await?;
     Ok(DisruptionPage {
         page: PageCtx::new(
             state,
@@ -494,10 +494,10 @@ struct LedgerPage {
 }
 
 async fn ledger(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<String>> {
-    officer(&ctx)?;
+    let (office, _) = officer(&ctx)?;
     let t = T(ctx.lang);
     let tz = &state.config.time_zone;
-    let lines = disruption::ledger(&state.db).await?;
+    let lines = disruption::ledger(&state.db, &office).await?;
     let when = |s: &str| {
         s.parse::<jiff::Timestamp>()
             .map(|x| Timestamp::from_jiff(x).local(tz))
@@ -538,8 +538,8 @@ async fn ledger(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Strin
 }
 
 async fn ledger_xlsx(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    officer(&ctx)?;
-    let lines = disruption::ledger(&state.db).await?;
+    let (office, _) = officer(&ctx)?;
+    let lines = disruption::ledger(&state.db, &office).await?;
     let bytes = disruption::ledger_xlsx(&lines, ctx.lang, &state.config.time_zone)?;
     Ok((
         [

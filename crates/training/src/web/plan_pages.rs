@@ -340,9 +340,12 @@ async fn results_page(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
-    officer(&ctx)?;
+    let (office, _) = officer(&ctx)?;
     let t = T(ctx.lang);
     let r = surveys::results(&state.db, id).await?;
+    if !r.survey.readable_by(&office) {
+        return Err(Error::Forbidden.into());
+    }
     let height = 160;
     let step = 56;
     let bars = r
