@@ -83,14 +83,11 @@ struct Notice<'a> {
     extra: Vec<(&'static str, String)>,
 }
 
-async fn send(
-    tx: &mut Tx,
-    desk: &Desk,
-    ticket: i64,
-    to: &Recipient,
-    n: Notice<'_>,
-    now: Timestamp,
-) -> Result<()> {
+/// Queues a notice to the ticket's requester (nothing when it has no address).
+async fn send(tx: &mut Tx, desk: &Desk, ticket: i64, n: Notice<'_>, now: Timestamp) -> Result<()> {
+    let Some(to) = recipient(tx, ticket).await? else {
+        return Ok(());
+    };
     let Notice {
         about,
         key,
@@ -143,15 +140,11 @@ pub(crate) async fn acknowledge(
     known_issue: Option<&str>,
     now: Timestamp,
 ) -> Result<()> {
-    let Some(to) = recipient(tx, ticket).await? else {
-        return Ok(());
-    };
     let extra = [("known_issue", known_issue.unwrap_or("").to_string())];
     send(
         tx,
         desk,
         ticket,
-        &to,
         Notice {
             about: format!("desk-ack:{ticket}"),
             key: "ack",
@@ -172,14 +165,10 @@ pub(crate) async fn reply(
     body: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let Some(to) = recipient(tx, ticket).await? else {
-        return Ok(());
-    };
     send(
         tx,
         desk,
         ticket,
-        &to,
         Notice {
             about: format!("desk-reply:{message}"),
             key: "reply",
@@ -199,14 +188,10 @@ pub(crate) async fn merged(
     subject: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let Some(to) = recipient(tx, duplicate).await? else {
-        return Ok(());
-    };
     send(
         tx,
         desk,
         duplicate,
-        &to,
         Notice {
             about: format!("desk-merged:{duplicate}:{into}"),
             key: "merged",
@@ -227,14 +212,10 @@ pub(crate) async fn known_issue_resolved(
     answer: &str,
     now: Timestamp,
 ) -> Result<()> {
-    let Some(to) = recipient(tx, ticket).await? else {
-        return Ok(());
-    };
     send(
         tx,
         desk,
         ticket,
-        &to,
         Notice {
             about: format!("desk-known-issue:{issue}:{ticket}"),
             key: "known-issue",
