@@ -190,20 +190,10 @@ struct Decided {
 }
 
 fn bound(field: &'static str, s: &str, tz: &str, end_of_day: bool) -> Result<Timestamp> {
-    let s = s.trim();
-    if let Ok(d) = s.parse::<jiff::civil::Date>() {
-        let d = if end_of_day {
-            d.tomorrow()
-                .map_err(|_| Error::invalid(field, "training-error-time"))?
-        } else {
-            d
-        };
-        let z = d
-            .in_tz(tz)
-            .map_err(|_| Error::invalid(field, "training-error-time"))?;
-        return Ok(Timestamp::from_jiff(z.timestamp()));
+    match sessions::day_in(s, tz, end_of_day) {
+        Some(t) => Ok(t),
+        None => parse_time(field, s),
     }
-    parse_time(field, s)
 }
 
 /// The ids of the sessions a request selects, within the office's scope:

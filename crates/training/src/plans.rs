@@ -112,20 +112,7 @@ pub struct DelegationLoad {
 }
 
 fn day(field: &'static str, s: &str, tz: &str, next: bool) -> Result<Timestamp> {
-    let d: jiff::civil::Date = s
-        .trim()
-        .parse()
-        .map_err(|_| Error::invalid(field, "plan-error-date"))?;
-    let d = if next {
-        d.tomorrow()
-            .map_err(|_| Error::invalid(field, "plan-error-date"))?
-    } else {
-        d
-    };
-    let z = d
-        .in_tz(tz)
-        .map_err(|_| Error::invalid(field, "plan-error-date"))?;
-    Ok(Timestamp::from_jiff(z.timestamp()))
+    crate::sessions::day_in(s, tz, next).ok_or_else(|| Error::invalid(field, "plan-error-date"))
 }
 
 pub async fn create(

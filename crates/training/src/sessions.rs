@@ -171,6 +171,14 @@ fn invalid(field: &'static str, key: &'static str) -> Error {
     }
 }
 
+/// The start of the day `YYYY-MM-DD` in `tz` (with `next`, of the day
+/// after it: the end of that day); None when it is not such a day.
+pub fn day_in(s: &str, tz: &str, next: bool) -> Option<Timestamp> {
+    let d: jiff::civil::Date = s.trim().parse().ok()?;
+    let d = if next { d.tomorrow().ok()? } else { d };
+    Some(Timestamp::from_jiff(d.in_tz(tz).ok()?.timestamp()))
+}
+
 pub fn parse_time(field: &'static str, s: &str) -> Result<Timestamp> {
     s.trim()
         .parse::<jiff::Timestamp>()

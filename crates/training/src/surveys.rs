@@ -132,16 +132,7 @@ pub async fn create(
     if months.is_empty() || months.len() > 18 || months.iter().any(|m| !month_ok(m)) {
         return Err(Error::invalid("months", "survey-error-months"));
     }
-    let closes: jiff::civil::Date = s
-        .closes_on
-        .trim()
-        .parse()
-        .map_err(|_| Error::invalid("closes_on", "plan-error-date"))?;
-    let closes = closes
-        .tomorrow()
-        .ok()
-        .and_then(|d| d.in_tz(tz).ok())
-        .map(|z| Timestamp::from_jiff(z.timestamp()))
+    let closes = crate::sessions::day_in(&s.closes_on, tz, true)
         .ok_or_else(|| Error::invalid("closes_on", "plan-error-date"))?;
     if closes <= now {
         return Err(Error::invalid("closes_on", "survey-error-closes"));

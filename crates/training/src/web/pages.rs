@@ -36,9 +36,7 @@ struct CatalogueQuery {
 
 /// The start of a calendar day in `tz`, from `YYYY-MM-DD`; None if empty or malformed.
 fn day_start(day: Option<&str>, tz: &str) -> Option<relais_core::Timestamp> {
-    let date: jiff::civil::Date = day?.trim().parse().ok()?;
-    let zoned = date.in_tz(tz).ok()?;
-    Some(relais_core::Timestamp::from_jiff(zoned.timestamp()))
+    sessions::day_in(day?, tz, false)
 }
 
 /// A line of the catalogue: a session with its course, or a self-paced course.
