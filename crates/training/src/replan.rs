@@ -601,7 +601,8 @@ fn conflict(key: &'static str) -> Error {
     }
 }
 
-/// Accepts a proposal, at its dates or at `adjusted` ones: the session gets
+/// Accepts a proposal, at its dates or at `adjusted` ones (a start, and an
+/// end or else the session's own length): the session gets
 /// them and opens again; its held registrants are told first (seat holders
 /// with the calendar invitation), in their order, then the remaining seats
 /// are open to everyone. One transaction.
@@ -610,7 +611,7 @@ pub async fn accept(
     actor: Actor,
     office: &TrainingOffice,
     id: i64,
-    adjusted: Option<(Timestamp, Timestamp)>,
+    adjusted: Option<(Timestamp, Option<Timestamp>)>,
 ) -> Result<()> {
     let now = t.clock.now();
     let mut tx = t.db.begin().await.db()?;
@@ -632,7 +633,7 @@ pub async fn accept(
             return Err(conflict("replan-error-not-postponed"));
         }
         let (starts, ends) = match (adjusted, starts, ends) {
-            (Some(x), ..) => x,
+            (Some((a, b)), ..) => (a, b.unwrap_or(Timestamp(a.0 + (s.ends.0 - s.starts.0)))),
             (None, Some(a), Some(b)) => (Timestamp(a), Timestamp(b)),
             _ => return Err(Error::invalid("starts_at", "replan-error-no-date")),
         };

@@ -396,6 +396,7 @@ async fn get_replan(
 pub struct NewDates {
     #[schema(format = DateTime)]
     pub starts_at: Option<String>,
+    /// Default: the session keeps its length.
     #[schema(format = DateTime)]
     pub ends_at: Option<String>,
 }
@@ -415,18 +416,17 @@ async fn accept_proposal(
 ) -> AppResult<StatusCode> {
     let (office, actor) = office(&ctx)?;
     let dates: NewDates = relais_web::api::optional_json(&body)?;
-    let adjusted = match (dates.starts_at.as_deref(), dates.ends_at.as_deref()) {
-        (None, None) => None,
-        (Some(s), Some(e)) => Some((
-            crate::sessions::parse_time("starts_at", s)?,
-            crate::sessions::parse_time("ends_at", e)?,
-        )),
-        (None, Some(_)) => {
+    let ends = dates
+        .ends_at
+        .as_deref()
+        .map(|e| crate::sessions::parse_time("ends_at", e))
+        .transpose()?;
+    let adjusted = match dates.starts_at.as_deref() {
+        Some(s) => Some((crate::sessions::parse_time("starts_at", s)?, ends)),
+        None if ends.is_some() => {
             return Err(relais_core::Error::invalid("starts_at", "replan-error-no-date").into());
         }
-        (Some(_), None) => {
-            return Err(relais_core::Error::invalid("ends_at", "replan-error-no-date").into());
-        }
+        None => None,
     };
     replan::accept(&services(&state), actor, &office, id, adjusted).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -28,19 +28,6 @@ pub(super) fn field<'a>(f: &'a Fields, k: &str) -> Option<&'a str> {
     f.get(k).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
-/// `2020-04-20T09:00` (a datetime-local field) in the institute's time zone, as RFC 3339.
-fn local_to_rfc3339(v: &str, tz: &str) -> Option<String> {
-    let dt: jiff::civil::DateTime = v.trim().parse().ok()?;
-    Some(Timestamp::from_jiff(dt.in_tz(tz).ok()?.timestamp()).rfc3339())
-}
-
-fn timestamp_to_local_input(t: Timestamp, tz: &str) -> String {
-    t.to_jiff()
-        .in_tz(tz)
-        .map(|z| z.datetime().strftime("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
-}
-
 /// The selection part of the form (also the GET query of the first step).
 fn selection(f: &Fields) -> DisruptionRequest {
     DisruptionRequest {
@@ -80,8 +67,11 @@ fn request(f: &Fields, tz: &str) -> DisruptionRequest {
             session: *id,
             action: field(f, &format!("a_{id}")).and_then(Action::parse),
             video_link: field(f, &format!("l_{id}")).map(str::to_string),
-            starts_at: field(f, &format!("d_{id}"))
-                .map(|v| local_to_rfc3339(v, tz).unwrap_or_else(|| v.to_string())),
+            starts_at: field(f, &format!("d_{id}")).map(|v| {
+                parse_local_input(v, tz)
+                    .map(|t| t.rfc3339())
+                    .unwrap_or_else(|| v.to_string())
+            }),
             ends_at: None,
         })
         .collect();
@@ -139,7 +129,7 @@ impl DisruptPage {
     }
 }
 
-use super::officer;
+use super::{local_input, officer, parse_local_input};
 
 fn actions(t: &T) -> Vec<(&'static str, String)> {
     Action::ALL
@@ -196,7 +186,7 @@ async fn disrupt_page(
                         link: field(f, &format!("l_{}", s.id)).unwrap_or("").to_string(),
                         new_start: field(f, &format!("d_{}", s.id))
                             .map(str::to_string)
-                            .unwrap_or_else(|| timestamp_to_local_input(s.starts, tz)),
+                            .unwrap_or_else(|| local_input(s.starts, tz)),
                     })
                     .collect();
             }
@@ -911,9 +901,9 @@ async fn link_form(
             .filter(|(_, v)| !v.trim().is_empty())
             .filter_map(|(k, v)| Some((k.strip_prefix("p_")?.parse::<i64>().ok()?, v)))
             .map(|(s, v)| {
-                let at = local_to_rfc3339(v, tz)
+                let at = parse_local_input(v, tz)
                     .ok_or_else(|| Error::invalid("starts_at", "training-error-time"))?;
-                Ok((s, crate::sessions::parse_time("starts_at", &at)?))
+                Ok((s, at))
             })
             .collect();
         match proposals {

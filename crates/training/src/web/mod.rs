@@ -46,6 +46,22 @@ pub fn feature() -> Feature {
     }
 }
 
+/// A `datetime-local` field's value (`2020-04-20T09:00`) as an instant in `tz`.
+pub(crate) fn parse_local_input(v: &str, tz: &str) -> Option<relais_core::Timestamp> {
+    let dt: jiff::civil::DateTime = v.trim().parse().ok()?;
+    Some(relais_core::Timestamp::from_jiff(
+        dt.in_tz(tz).ok()?.timestamp(),
+    ))
+}
+
+/// An instant as a `datetime-local` field's value in `tz`.
+pub(crate) fn local_input(t: relais_core::Timestamp, tz: &str) -> String {
+    t.to_jiff()
+        .in_tz(tz)
+        .map(|z| z.datetime().strftime("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// The caller as a training office, and as the actor of what they change.
 pub(crate) fn officer(
     ctx: &relais_web::Ctx,

@@ -576,8 +576,7 @@ async fn replan_view(
                 proposed: p.starts.map(|s| s.local(tz)).unwrap_or_default(),
                 proposed_input: p
                     .starts
-                    .and_then(|s| s.to_jiff().in_tz(tz).ok())
-                    .map(|z| z.datetime().strftime("%Y-%m-%dT%H:%M").to_string())
+                    .map(|s| super::local_input(s, tz))
                     .unwrap_or_default(),
                 venue: p.venue.clone().unwrap_or_default(),
                 status: t.t(&format!("replan-status-{}", p.status)),
@@ -631,7 +630,9 @@ async fn decide_form(
         // A start typed keeps the session's length; none typed: as proposed.
         let adjusted = match f.get("starts").map(|v| v.trim()).filter(|v| !v.is_empty()) {
             None => Ok(None),
-            Some(v) => adjusted_dates(&state, id, v, tz).await,
+            Some(v) => super::parse_local_input(v, tz)
+                .map(|t| Some((t, None)))
+                .ok_or_else(|| Error::invalid("starts_at", "training-error-time")),
         };
         match adjusted {
             Ok(a) => replan::accept(&tr, actor, &office, id, a)
@@ -654,32 +655,6 @@ async fn decide_form(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// A start typed as `2020-09-14T09:00`, with the session's length kept.
-async fn adjusted_dates(
-    state: &AppState,
-    proposal: i64,
-    typed: &str,
-    tz: &str,
-) -> relais_core::Result<Option<(relais_core::Timestamp, relais_core::Timestamp)>> {
-    let dt: jiff::civil::DateTime = typed
-        .parse()
-        .map_err(|_| Error::invalid("starts_at", "training-error-time"))?;
-    let starts = relais_core::Timestamp::from_jiff(
-        dt.in_tz(tz)
-            .map_err(|_| Error::invalid("starts_at", "training-error-time"))?
-            .timestamp(),
-    );
-    let (s, e): (i64, i64) = sqlx::query_as(
-        "SELECT s.starts_at, s.ends_at FROM training_proposals p JOIN training_sessions s ON s.id = p.session_id WHERE p.id = $1",
-    )
-    .bind(proposal)
-    .fetch_optional(state.db.pool())
-    .await
-    .map_err(Error::internal)?
-    .ok_or(Error::NotFound)?;
-    Ok(Some((starts, relais_core::Timestamp(starts.0 + (e - s)))))
 }
 
 pub fn router() -> Router<AppState> {
