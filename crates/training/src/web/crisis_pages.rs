@@ -797,6 +797,22 @@ struct LinkPage {
     error: bool,
 }
 
+impl LinkPage {
+    /// A page that only says something (thanks, or why the link cannot serve), without a form.
+    fn said(state: &AppState, ctx: &Ctx, name: String, message: String, error: bool) -> LinkPage {
+        LinkPage {
+            page: PageCtx::new(state, ctx, T(ctx.lang).t("provider-link-title")),
+            token: String::new(),
+            name,
+            acknowledge: false,
+            months: Vec::new(),
+            sessions: Vec::new(),
+            message: Some(message),
+            error,
+        }
+    }
+}
+
 async fn link_view(
     state: &AppState,
     ctx: &Ctx,
@@ -804,16 +820,7 @@ async fn link_view(
 ) -> AppResult<Result<LinkPage, LinkPage>> {
     let t = T(ctx.lang);
     let now = state.clock.now();
-    let blank = |message: String| LinkPage {
-        page: PageCtx::new(state, ctx, t.t("provider-link-title")),
-        token: String::new(),
-        name: String::new(),
-        acknowledge: false,
-        months: Vec::new(),
-        sessions: Vec::new(),
-        message: Some(message),
-        error: true,
-    };
+    let blank = |message: String| LinkPage::said(state, ctx, String::new(), message, true);
     let link = match providers::open_link(&state.db, now, token).await {
         Ok(l) => l,
         Err(Error::Conflict { msg, .. }) => return Ok(Err(blank(t.msg(&msg)))),
@@ -921,16 +928,13 @@ async fn link_form(
     };
     match result {
         Ok(link) => {
-            let page = LinkPage {
-                page: PageCtx::new(&state, &ctx, t.t("provider-link-title")),
-                token: String::new(),
-                name: link.provider.name,
-                acknowledge: false,
-                months: Vec::new(),
-                sessions: Vec::new(),
-                message: Some(t.t("provider-link-thanks")),
-                error: false,
-            };
+            let page = LinkPage::said(
+                &state,
+                &ctx,
+                link.provider.name,
+                t.t("provider-link-thanks"),
+                false,
+            );
             Ok(render(&page)?.into_response())
         }
         Err(Error::Invalid { msg, .. }) => {
@@ -942,16 +946,7 @@ async fn link_form(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(Error::Conflict { msg, .. }) => {
-            let page = LinkPage {
-                page: PageCtx::new(&state, &ctx, t.t("provider-link-title")),
-                token: String::new(),
-                name: String::new(),
-                acknowledge: false,
-                months: Vec::new(),
-                sessions: Vec::new(),
-                message: Some(t.msg(&msg)),
-                error: true,
-            };
+            let page = LinkPage::said(&state, &ctx, String::new(), t.msg(&msg), true);
             Ok((StatusCode::GONE, render(&page)?).into_response())
         }
         Err(Error::NotFound) => Err(Error::NotFound.into()),
