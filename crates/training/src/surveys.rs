@@ -176,25 +176,36 @@ pub async fn create(
 type SurveyRow = (i64, String, String, i64);
 
 async fn surveys(db: &Db, rows: Vec<SurveyRow>) -> Result<Vec<Survey>> {
-    let mut out = Vec::new();
-    for (id, title, months, closes) in rows {
-        let delegations: Vec<(i64,)> = sqlx::query_as(
-            "SELECT delegation_id FROM training_survey_delegations WHERE survey_id = $1 ORDER BY delegation_id",
-        )
-        .bind(id)
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Their delegations in one query ("my trainings" asks on every visit).
+    let mut sql = relais_db::SqlBuf::new(
+        "SELECT survey_id, delegation_id FROM training_survey_delegations WHERE survey_id IN ",
+    );
+    sql.bind_list(rows.iter().map(|r| r.0))
+        .push(" ORDER BY delegation_id");
+    let mut of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (survey, d) in sql
+        .query_as::<(i64, i64)>()
         .fetch_all(db.pool())
         .await
-        .db()?;
-        out.push(Survey {
-            id,
-            title,
-            months: serde_json::from_str(&months).map_err(Error::internal)?,
-            delegations: delegations.into_iter().map(|(d,)| d).collect(),
-            closes_at: Timestamp(closes).rfc3339(),
-            closes: Timestamp(closes),
-        });
+        .db()?
+    {
+        of.entry(survey).or_default().push(d);
     }
-    Ok(out)
+    rows.into_iter()
+        .map(|(id, title, months, closes)| {
+            Ok(Survey {
+                id,
+                title,
+                months: serde_json::from_str(&months).map_err(Error::internal)?,
+                delegations: of.remove(&id).unwrap_or_default(),
+                closes_at: Timestamp(closes).rfc3339(),
+                closes: Timestamp(closes),
+            })
+        })
+        .collect()
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Survey> {
