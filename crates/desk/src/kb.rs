@@ -365,6 +365,9 @@ pub struct Hit {
 /// only articles where that term weighs least.
 pub const POSTINGS_PER_TERM: i64 = 200;
 
+/// Words completing the one being typed that a search reads, most frequent first.
+pub const MAX_COMPLETIONS: usize = 32;
+
 /// Searches the published articles `p` may read. The last word of the query
 /// also matches as a prefix, so that suggestions follow the typing.
 pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Result<Vec<Hit>> {
@@ -382,99 +385,117 @@ pub async fn search(db: &Db, p: Option<&Principal>, q: &str, limit: usize) -> Re
     if terms.is_empty() && prefix.is_none() {
         return Ok(Vec::new());
     }
-    // Impact-ordered reading: for each term, its document frequency and its
-    // best-weighted postings only, straight from the covering index.
     let reader = reader_level(p);
-    let mut postings: Vec<Posting> = Vec::new();
-    let mut df: HashMap<String, i64> = HashMap::new();
-    if !terms.is_empty() {
-        let mut sql =
-            SqlBuf::new("SELECT term, CAST(SUM(df) AS BIGINT) FROM desk_kb_df WHERE level <= ");
-        sql.bind(reader)
-            .push(" AND term IN ")
-            .bind_list(terms.iter().map(String::as_str))
-            .push(" GROUP BY term");
-        let rows: Vec<(String, i64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
-        df.extend(rows.into_iter().filter(|r| r.1 > 0));
-    }
-    for t in &terms {
-        if !df.contains_key(t) {
-            continue;
-        }
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT article_id, weight, length FROM desk_article_terms WHERE term = $1 AND level <= $2
-             ORDER BY weight DESC, article_id LIMIT $3",
-        )
-        .bind(t)
-        .bind(reader)
-        .bind(POSTINGS_PER_TERM)
-        .fetch_all(db.pool())
-        .await
-        .db()?;
-        postings.extend(rows.into_iter().map(|r| Posting {
-            term: t.clone(),
-            article: r.0,
-            weight: r.1,
-            length: r.2,
-        }));
-    }
-    if let Some(pre) = &prefix {
-        // Words completing the one being typed count as one more term, as
-        // frequent as the most frequent of them. Equality on the indexed
-        // three-letter prefix, then LIKE within it: the same rows on both
-        // backends, whatever their collation.
-        let head: String = pre.chars().take(3).collect();
-        let like = format!("{}%", relais_core::text::like_escape(pre));
-        let mut count = SqlBuf::new(
-            "SELECT CAST(COALESCE(MAX(df), 0) AS BIGINT) FROM desk_kb_df WHERE prefix = ",
-        );
-        count
-            .bind(head.clone())
-            .push(" AND term LIKE ")
-            .bind(like.clone())
-            .push(" ESCAPE '\\' AND df > 0 AND level <= ")
-            .bind(reader)
-            .push(" AND term NOT IN ")
+    let head: String = prefix
+        .as_deref()
+        .map(|w| w.chars().take(3).collect())
+        .unwrap_or_default();
+    let like = prefix
+        .as_deref()
+        .map(|w| format!("{}%", relais_core::text::like_escape(w)))
+        .unwrap_or_default();
+    // Round trip 1: how many readable articles hold each query term and each
+    // word completing the one being typed (equality on the indexed
+    // three-letter prefix, then LIKE within it: the same rows on both
+    // backends, whatever their collation), and the collection's size.
+    let mut sql =
+        SqlBuf::new("SELECT 1, term, CAST(SUM(df) AS BIGINT), 0 FROM desk_kb_df WHERE level <= ");
+    sql.bind(reader).push(" AND (");
+    if terms.is_empty() {
+        sql.push("1 = 0");
+    } else {
+        sql.push("term IN ")
             .bind_list(terms.iter().map(String::as_str));
-        let (n,): (i64,) = count.query_as().fetch_one(db.pool()).await.db()?;
-        if n > 0 {
-            let key = format!("{pre}*");
-            df.insert(key.clone(), n);
-            let mut rows = SqlBuf::new(
-                "SELECT article_id, weight, length FROM desk_article_terms WHERE prefix = ",
-            );
-            rows.bind(head)
-                .push(" AND term LIKE ")
-                .bind(like)
-                .push(" ESCAPE '\\' AND level <= ")
+    }
+    if prefix.is_some() {
+        sql.push(" OR (prefix = ")
+            .bind(head)
+            .push(" AND term LIKE ")
+            .bind(like)
+            .push(" ESCAPE '\\')");
+    }
+    sql.push(
+        ") GROUP BY term HAVING SUM(df) > 0 UNION ALL SELECT 0, '', CAST(COALESCE(SUM(articles), 0) AS BIGINT), CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM desk_kb_stats WHERE level <= ",
+    )
+    .bind(reader);
+    let rows: Vec<(i64, String, i64, i64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
+    let (mut n, mut total) = (0, 0);
+    let mut df: HashMap<String, i64> = HashMap::new();
+    let mut completions: Vec<(String, i64)> = Vec::new();
+    for (kind, term, count, length) in rows {
+        if kind == 0 {
+            (n, total) = (count, length);
+        } else if terms.contains(&term) {
+            df.insert(term, count);
+        } else {
+            completions.push((term, count));
+        }
+    }
+    // The most frequent completions only: a three-letter start may match
+    // many words, and each costs a subquery.
+    completions.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    completions.truncate(MAX_COMPLETIONS);
+    // Round trip 2: each term's best-weighted postings, straight from the
+    // covering index read backwards (weight, then id, descending).
+    let read: Vec<&str> = terms
+        .iter()
+        .filter(|t| df.contains_key(*t))
+        .map(String::as_str)
+        .chain(completions.iter().map(|c| c.0.as_str()))
+        .collect();
+    let mut postings: Vec<Posting> = Vec::new();
+    if !read.is_empty() {
+        let mut sql = SqlBuf::new("");
+        for (i, t) in read.iter().enumerate() {
+            if i > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.push("SELECT * FROM (SELECT term, article_id, weight, length FROM desk_article_terms WHERE term = ")
+                .bind(*t)
+                .push(" AND level <= ")
                 .bind(reader)
-                .push(" AND term NOT IN ")
-                .bind_list(terms.iter().map(String::as_str))
-                .push(" ORDER BY weight DESC, article_id LIMIT ")
-                .bind(POSTINGS_PER_TERM);
-            let rows: Vec<(i64, i64, i64)> = rows.query_as().fetch_all(db.pool()).await.db()?;
-            // One posting per article: its best-weighted completion.
+                .push(" ORDER BY weight DESC, article_id DESC LIMIT ")
+                .bind(POSTINGS_PER_TERM)
+                .push(&format!(") AS p{i}"));
+        }
+        let rows: Vec<(String, i64, i64, i64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
+        let mut typed: Vec<Posting> = Vec::new();
+        for (term, article, weight, length) in rows {
+            let posting = Posting {
+                term,
+                article,
+                weight,
+                length,
+            };
+            if df.contains_key(&posting.term) {
+                postings.push(posting);
+            } else {
+                typed.push(posting);
+            }
+        }
+        if let (Some(pre), Some(most)) = (&prefix, completions.first()) {
+            // Words completing the one being typed count as one more term,
+            // as frequent as the most frequent of them: their best-weighted
+            // postings, one per article (its best completion).
+            let key = format!("{pre}*");
+            df.insert(key.clone(), most.1);
+            typed.sort_by(|a, b| b.weight.cmp(&a.weight).then(b.article.cmp(&a.article)));
             let mut seen = std::collections::HashSet::new();
             postings.extend(
-                rows.into_iter()
-                    .filter(|r| seen.insert(r.0))
-                    .map(|r| Posting {
+                typed
+                    .into_iter()
+                    .take(POSTINGS_PER_TERM as usize)
+                    .filter(|p| seen.insert(p.article))
+                    .map(|p| Posting {
                         term: key.clone(),
-                        article: r.0,
-                        weight: r.1,
-                        length: r.2,
+                        ..p
                     }),
             );
         }
+    }
+    if let Some(pre) = &prefix {
         terms.retain(|t| t != pre);
     }
-    let (n, total): (i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(articles), 0) AS BIGINT), CAST(COALESCE(SUM(length), 0) AS BIGINT) FROM desk_kb_stats WHERE level <= $1",
-    )
-    .bind(reader)
-    .fetch_one(db.pool())
-    .await
-    .db()?;
     let avg = if n > 0 { total as f64 / n as f64 } else { 1.0 };
     let ranked = search::rank(&postings, &df, n, avg);
     let top: Vec<(i64, f64)> = ranked.into_iter().take(limit).collect();
