@@ -459,7 +459,7 @@ async fn an_agent_records_following_a_mooc_recommended_by_delegations() {
 async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     let mut app = TestApp::new().await;
     let officer = app.account("it@x.test", &["training_officer"]).await;
-    app.account("agent@x.test", &[]).await;
+    let agent = app.account("agent@x.test", &[]).await;
     let (_, token) = app.token(officer, 30).await;
     let (paca,): (i64,) = sqlx::query_as("SELECT id FROM delegations WHERE code = 'DR-PACA'")
         .fetch_one(app.db.db.pool())
@@ -521,6 +521,40 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
         StatusCode::OK,
         "a malformed date is ignored, not an error page"
     );
+
+    // The catalogue's lines are kept between requests: a registration (an
+    // audited change) shows at once; a change the audit log does not see
+    // shows once the lines are a second old.
+    let url = format!("/training?delegation={paca}");
+    assert!(app.get(&url).await.body.contains("10 places"));
+    let (_, agent_token) = app.token(agent, 30).await;
+    let (session,): (i64,) =
+        sqlx::query_as("SELECT id FROM training_sessions WHERE course_id = $1")
+            .bind(a)
+            .fetch_one(app.db.db.pool())
+            .await
+            .unwrap();
+    let registered = call(
+        &app,
+        "POST",
+        &format!("/api/v1/sessions/{session}/registrations"),
+        &agent_token,
+        None,
+    )
+    .await;
+    assert_eq!(registered.json()["status"], "confirmed");
+    assert!(app.get(&url).await.body.contains("9 places"));
+    sqlx::query("UPDATE training_sessions SET capacity = 20 WHERE id = $1")
+        .bind(session)
+        .execute(app.db.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        app.get(&url).await.body.contains("9 places"),
+        "kept for a second"
+    );
+    app.clock.advance_secs(2);
+    assert!(app.get(&url).await.body.contains("19 places"));
 }
 
 #[tokio::test]

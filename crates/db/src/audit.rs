@@ -181,6 +181,16 @@ type Row = (
     String,
 );
 
+/// The id of the last audit entry: it moves with every audited change, in
+/// the same transaction, so a reader who reads it before the data it guards
+/// never sees older data under a newer number.
+pub async fn head(db: &Db) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as("SELECT last_id FROM audit_head WHERE id = 1")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(id)
+}
+
 /// Walks the whole chain in order.
 pub async fn verify(db: &Db) -> Result<Verdict, sqlx::Error> {
     let mut prev = "0".repeat(64);

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod assets;
 pub mod banners;
+pub mod cache;
 pub mod ctx;
 pub mod error;
 pub mod form;

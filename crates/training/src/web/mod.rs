@@ -28,7 +28,8 @@ pub fn feature() -> Feature {
             .merge(crisis_pages::router())
             .merge(plan_pages::router())
             .merge(pages::router())
-            .layer(Extension(Registrars::default())),
+            .layer(Extension(Registrars::default()))
+            .layer(Extension(pages::Catalogues::default())),
         nav: vec![
             NavItem::new("/training", "nav-training", |_| true),
             NavItem::new("/training/my", "nav-my-trainings", |_| true),

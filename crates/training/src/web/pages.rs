@@ -8,9 +8,11 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use relais_core::{Error, Page, PageRequest, PersonId};
 use relais_directory::people;
+use relais_web::cache::PageCache;
 use relais_web::layout::render;
 use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 use serde::Deserialize;
+use std::sync::Arc;
 
 use super::{Registrars, registering, services};
 use crate::access::TrainingOffice;
@@ -20,7 +22,7 @@ use crate::model::{Format, RegistrationStatus};
 use crate::registrations::{self, Registration};
 use crate::sessions::{self, Session, SessionFilter};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 struct CatalogueQuery {
     q: Option<String>,
     format: Option<String>,
@@ -40,6 +42,7 @@ fn day_start(day: Option<&str>, tz: &str) -> Option<relais_core::Timestamp> {
 }
 
 /// A line of the catalogue: a session with its course, or a self-paced course.
+#[derive(Clone)]
 struct Line {
     href: String,
     title: String,
@@ -88,19 +91,95 @@ fn format_label(t: T, f: Format) -> String {
     t.t(&format!("format-{}", f.as_str()))
 }
 
+/// How long the catalogue's lines are kept between requests at most: changes
+/// are seen at once through the audit head (see [`PageCache`]); this bounds
+/// what only time changes (sessions ending, registration closing).
+const CATALOGUE_KEPT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The catalogue's lines per language and query, shared by everyone who asks
+/// the same (the busiest page during a registration rush).
+#[derive(Clone)]
+pub(crate) struct Catalogues(Arc<PageCache<Listing>>);
+
+impl Default for Catalogues {
+    fn default() -> Self {
+        Self(Arc::new(PageCache::new(CATALOGUE_KEPT)))
+    }
+}
+
+/// What the catalogue shows for one query in one language, the same for
+/// whoever asks (unless they ask for what is open to them).
+pub(crate) struct Listing {
+    sessions: Vec<Line>,
+    self_paced: Vec<Line>,
+    themes: Vec<String>,
+    delegations: Vec<relais_directory::org::Delegation>,
+    prev: Option<String>,
+    next: Option<String>,
+    summary: String,
+}
+
 async fn catalogue(
     State(state): State<AppState>,
+    Extension(kept): Extension<Catalogues>,
     ctx: Ctx,
     Query(q): Query<CatalogueQuery>,
 ) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let t = T(ctx.lang);
+    let listing = match q.mine {
+        // "Open to me" depends on the person: read for them alone.
+        Some(_) => {
+            let me = people::brief(&state.db, p.person_id).await?;
+            Arc::new(listing(&state, t, &q, Some(&me)).await?)
+        }
+        None => {
+            let key = format!("{:?}|{q:?}", ctx.lang);
+            kept.0
+                .get(&state.db, state.clock.as_ref(), &key, || {
+                    listing(&state, t, &q, None)
+                })
+                .await?
+        }
+    };
+    let delegation = q
+        .delegation
+        .as_deref()
+        .and_then(|d| d.trim().parse::<i64>().ok());
+    render(&CataloguePage {
+        page: PageCtx::new(&state, &ctx, t.t("catalogue-title")),
+        q: q.q.clone().unwrap_or_default(),
+        format: q.format.clone().unwrap_or_default(),
+        seats_only: q.seats.is_some(),
+        mine_only: q.mine.is_some(),
+        theme: q.theme.clone().unwrap_or_default(),
+        themes: listing.themes.clone(),
+        delegation,
+        delegations: listing.delegations.clone(),
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
+        prev: listing.prev.clone(),
+        next: listing.next.clone(),
+        formats: Format::ALL
+            .iter()
+            .map(|f| (f.as_str(), format_label(t, *f)))
+            .collect(),
+        sessions: listing.sessions.clone(),
+        self_paced: listing.self_paced.clone(),
+        summary: listing.summary.clone(),
+    })
+}
+
+/// Reads and words the catalogue's lines for a query; `me` keeps only the
+/// sessions open to that person.
+async fn listing(
+    state: &AppState,
+    t: T,
+    q: &CatalogueQuery,
+    me: Option<&relais_directory::people::PersonBrief>,
+) -> relais_core::Result<Listing> {
     let tz = &state.config.time_zone;
     let format = q.format.as_deref().and_then(Format::parse);
-    let me = match q.mine {
-        Some(_) => Some(people::brief(&state.db, p.person_id).await?),
-        None => None,
-    };
     let seats_only = q.seats.is_some();
     let now = state.clock.now();
     let delegation = q
@@ -227,26 +306,13 @@ async fn catalogue(
             ("courses", self_paced.len().to_string()),
         ],
     );
-    render(&CataloguePage {
-        page: PageCtx::new(&state, &ctx, t.t("catalogue-title")),
-        q: q.q.unwrap_or_default(),
-        format: q.format.unwrap_or_default(),
-        seats_only,
-        mine_only: me.is_some(),
-        theme: q.theme.clone().unwrap_or_default(),
-        themes: courses::themes(&state.db).await?,
-        delegation,
-        delegations: relais_directory::org::delegations(&state.db).await?,
-        from: q.from.clone().unwrap_or_default(),
-        to: q.to.clone().unwrap_or_default(),
-        prev,
-        next,
-        formats: Format::ALL
-            .iter()
-            .map(|f| (f.as_str(), format_label(t, *f)))
-            .collect(),
+    Ok(Listing {
         sessions: lines,
         self_paced,
+        themes: courses::themes(&state.db).await?,
+        delegations: relais_directory::org::delegations(&state.db).await?,
+        prev,
+        next,
         summary,
     })
 }
