@@ -23,6 +23,7 @@ struct FileConfig {
     log_format: Option<String>,
     body_limit_mb: Option<usize>,
     disruption_undo_minutes: Option<i64>,
+    trusted_proxies: Option<String>,
 }
 
 #[derive(Clone)]
@@ -39,6 +40,7 @@ pub struct Config {
     pub log_json: bool,
     pub body_limit_mb: usize,
     pub disruption_undo_minutes: i64,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -56,6 +58,7 @@ impl std::fmt::Debug for Config {
             .field("log_json", &self.log_json)
             .field("body_limit_mb", &self.body_limit_mb)
             .field("disruption_undo_minutes", &self.disruption_undo_minutes)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -187,6 +190,19 @@ impl Config {
         if !(0..=7 * 24 * 60).contains(&disruption_undo_minutes) {
             return Err("disruption_undo_minutes must be between 0 and 10080 (a week)".into());
         }
+        let trusted_proxies = match env("RELAIS_TRUSTED_PROXIES").or(file.trusted_proxies) {
+            None => relais_web::default_trusted_proxies(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse::<std::net::IpAddr>().map_err(|_| {
+                        format!("trusted_proxies: {a:?} is not an IP address like 127.0.0.1")
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
         let log_format = env("RELAIS_LOG_FORMAT")
             .or(file.log_format)
             .unwrap_or_else(|| "text".into());
@@ -210,6 +226,7 @@ impl Config {
             log_json,
             body_limit_mb: body_limit_mb as usize,
             disruption_undo_minutes,
+            trusted_proxies,
         })
     }
 
@@ -230,6 +247,7 @@ impl Config {
             body_limit: self.body_limit_mb * 1024 * 1024,
             mail_domain: domain,
             undo_secs: self.disruption_undo_minutes * 60,
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 
@@ -315,6 +333,33 @@ mod tests {
             load(None, &[("RELAIS_SESSION_IDLE_MINUTES", "soon")])
                 .unwrap_err()
                 .contains("session_idle_minutes")
+        );
+        assert!(
+            load(None, &[("RELAIS_TRUSTED_PROXIES", "10.0.0.2, proxy.lan")])
+                .unwrap_err()
+                .contains("trusted_proxies: \"proxy.lan\"")
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_loopback() {
+        let c = load(None, &[]).unwrap();
+        assert_eq!(
+            c.web().trusted_proxies,
+            relais_web::default_trusted_proxies()
+        );
+        let c = load(Some("trusted_proxies = \"10.0.0.2, ::1\""), &[]).unwrap();
+        assert_eq!(
+            c.web().trusted_proxies,
+            vec![
+                "10.0.0.2".parse::<std::net::IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        let c = load(None, &[("RELAIS_TRUSTED_PROXIES", "")]).unwrap();
+        assert!(
+            c.trusted_proxies.is_empty(),
+            "none: the header is never read"
         );
     }
 

@@ -103,9 +103,13 @@ pub async fn serve(cfg: &Config, db: Db, with_worker: bool) -> anyhow::Result<()
     });
     let worker = worker.transpose()?;
     tracing::info!(listen = %cfg.listen, public_url = %cfg.public_url, "relais is serving");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The connection's address, for limits per client (relais_web::client).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     let _ = stop_tx.send(true);
     if let Some(w) = worker {
         let _ = w.await;

@@ -682,7 +682,13 @@ async fn the_public_form_is_guarded_and_follow_links_expire_and_are_spent() {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || "/-_".contains(*c))
         .collect();
-    let r = app.get(&link).await;
+    // A mail scanner fetching the link spends nothing: only the button does.
+    for _ in 0..2 {
+        let r = app.get(&link).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains("Voir ma demande"), "{}", r.body);
+    }
+    let r = app.post_form(&link, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get("/desk/follow").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -697,6 +703,8 @@ async fn the_public_form_is_guarded_and_follow_links_expire_and_are_spent() {
     app.cookies.clear();
     let r = app.get(&link).await;
     assert_eq!(r.status, StatusCode::GONE);
+    assert!(r.body.contains("déjà été utilisé"), "{}", r.body);
+    assert_eq!(app.post_form(&link, &[]).await.status, StatusCode::GONE);
     // Expired: refused too.
     let c = relais_desk::public::challenge(&d).await.unwrap();
     relais_desk::public::submit(
@@ -726,6 +734,10 @@ async fn the_public_form_is_guarded_and_follow_links_expire_and_are_spent() {
         .collect();
     app.clock.advance_secs(15 * 86_400);
     assert_eq!(app.get(&late_link).await.status, StatusCode::GONE);
+    assert_eq!(
+        app.post_form(&late_link, &[]).await.status,
+        StatusCode::GONE
+    );
 }
 
 #[tokio::test]

@@ -427,6 +427,28 @@ async fn it_staff_work_the_queue_the_hotline_and_the_dashboard() {
         "{}",
         article.body
     );
+    // Articles whose review date has passed wait for IT staff on the knowledge base's page.
+    let r = app
+        .post_form(
+            "/desk/kb/articles",
+            &[
+                ("title", "Ancienne procédure VPN"),
+                ("body", "À revoir"),
+                ("category", "vpn"),
+                ("audience", "agents"),
+                ("status", "published"),
+                ("review_on", "2020-03-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let kb = app.get("/desk/kb").await.body;
+    let due = &kb[kb.find("À relire").expect("a list to review")
+        ..kb.find("Articles récents").unwrap_or(kb.len())];
+    assert!(
+        due.contains("Ancienne procédure VPN") && !due.contains("gras"),
+        "{due}"
+    );
     let r = app
         .post_form(
             "/desk/kb/articles",
@@ -530,4 +552,36 @@ async fn the_public_form_works_without_javascript_and_stops_a_flood() {
         "five per address per hour"
     );
     assert!(body.contains("Trop de demandes"));
+
+    // X-Forwarded-For is the sender's to write: straight from the internet
+    // it changes nothing; behind the local reverse proxy it names the client.
+    for (peer, first, expected) in [
+        ("203.0.113.9:40000", 10, vec![200, 200, 200, 200, 200, 429]),
+        ("127.0.0.1:40000", 20, vec![200, 200, 200, 200, 200, 200]),
+    ] {
+        app.peer = Some(peer.parse().unwrap());
+        let mut statuses = Vec::new();
+        let mut body = app.get("/desk/public").await.body;
+        for i in first..first + 6 {
+            app.forwarded_for = Some(format!("198.51.100.{i}"));
+            let email = format!("dr{i}@cabinet.example");
+            let answer = sum(&body).to_string();
+            let r = app
+                .post_form(
+                    "/desk/public",
+                    &[
+                        ("name", "Dr C"),
+                        ("email", &email),
+                        ("subject", "Connexion"),
+                        ("description", "Erreur"),
+                        ("challenge", &token(&body)),
+                        ("answer", &answer),
+                    ],
+                )
+                .await;
+            statuses.push(r.status.as_u16());
+            body = app.get("/desk/public").await.body;
+        }
+        assert_eq!(statuses, expected, "from {peer}");
+    }
 }

@@ -621,7 +621,8 @@ pub async fn draft_from_ticket(desk: &Desk, p: &Principal, ticket: i64) -> Resul
 }
 
 /// Articles whose review date has passed (IT staff's list).
-pub async fn due_for_review(desk: &Desk) -> Result<Vec<(i64, String)>> {
+pub async fn due_for_review(desk: &Desk, p: &Principal) -> Result<Vec<(i64, String)>> {
+    DeskStaff::for_principal(p)?;
     sqlx::query_as("SELECT id, title FROM desk_articles WHERE review_at IS NOT NULL AND review_at < $1 ORDER BY review_at LIMIT 100")
         .bind(desk.clock.now().0)
         .fetch_all(desk.db.pool())

@@ -193,17 +193,32 @@ fn automatic(m: &mail_parser::Message<'_>, mail_domain: &str) -> Option<&'static
     {
         return Some("bounce (mailer daemon)");
     }
-    if let Some(id) = m.message_id()
-        && id
-            .to_ascii_lowercase()
-            .ends_with(&format!("@{}", mail_domain.to_ascii_lowercase()))
-    {
+    if m.message_id().is_some_and(|id| ours(id, mail_domain)) {
         return Some("our own message came back (loop)");
     }
     if header_text(m, "X-Loop").is_some_and(|v| v.contains("relais")) {
         return Some("loop header");
     }
     None
+}
+
+/// Whether a Message-ID has the shape Relais gives its own mail
+/// (`relais_mail::message_id`: 32 hex digits at the mail domain). People's
+/// mail clients on the same domain use other shapes (Thunderbird a UUID with
+/// dashes, Outlook upper-case letters and dots), so their mail is never
+/// taken for a loop.
+fn ours(message_id: &str, mail_domain: &str) -> bool {
+    let id = message_id.trim().trim_matches(|c| c == '<' || c == '>');
+    match id.split_once('@') {
+        Some((local, domain)) => {
+            local.len() == 32
+                && local
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                && domain.eq_ignore_ascii_case(mail_domain)
+        }
+        None => false,
+    }
 }
 
 fn sender(m: &mail_parser::Message<'_>) -> Option<String> {
@@ -556,6 +571,21 @@ mod tests {
                 .contains("header section too large")
         );
         assert_eq!(subject_reference("Re: [#42] Ma box"), Some(42));
+    }
+
+    #[test]
+    fn only_our_own_message_ids_are_loops() {
+        let ours_now = relais_mail::message_id("desk-reply:7:1", "inst.fr");
+        assert!(ours(&ours_now, "inst.fr"));
+        assert!(ours(&ours_now, "INST.fr"));
+        assert!(!ours(&ours_now, "other.fr"));
+        // Colleagues on the institute's domain write from mail clients.
+        assert!(!ours(
+            "<0f3c2a4e-5b1d-4c8e-9a7b-2d1e3f4a5b6c@inst.fr>",
+            "inst.fr"
+        ));
+        assert!(!ours("<DB7PR04MB5.eurprd04.prod@inst.fr>", "inst.fr"));
+        assert!(!ours("<no-at-sign>", "inst.fr"));
         assert_eq!(subject_reference("Ma box"), None);
     }
 }

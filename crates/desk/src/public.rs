@@ -346,6 +346,26 @@ pub(crate) async fn issue_link(tx: &mut Tx, ticket: i64, now: Timestamp) -> Resu
     Ok(token)
 }
 
+/// Whether a link can still be opened, without spending it: mail scanners
+/// fetch links before people click them, so only the button spends one.
+pub async fn check_link(desk: &Desk, token: &str) -> Result<()> {
+    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT expires_at, used_at FROM desk_follow_links WHERE token_hash = $1 AND kind = 'link'",
+    )
+    .bind(hash_token(token))
+    .fetch_optional(desk.db.pool())
+    .await
+    .db()?;
+    let (expires, used) = row.ok_or_else(|| Error::invalid("link", "desk-error-link-unknown"))?;
+    if expires <= desk.clock.now().0 {
+        return Err(Error::invalid("link", "desk-error-link-expired"));
+    }
+    if used.is_some() {
+        return Err(Error::invalid("link", "desk-error-link-used"));
+    }
+    Ok(())
+}
+
 /// Spends a link and returns (ticket, cookie token, seconds the cookie lasts).
 pub async fn open_link(desk: &Desk, token: &str) -> Result<(i64, String, i64)> {
     let now = desk.clock.now();

@@ -13,6 +13,7 @@ pub mod api;
 pub mod assets;
 pub mod banners;
 pub mod cache;
+pub mod client;
 pub mod ctx;
 pub mod error;
 pub mod form;
@@ -57,6 +58,8 @@ pub struct WebConfig {
     pub mail_domain: String,
     /// How long a bulk change to sessions can be undone before its notices leave.
     pub undo_secs: i64,
+    /// Proxies whose `X-Forwarded-For` is believed (see [`client`]).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebConfig {
@@ -71,8 +74,17 @@ impl Default for WebConfig {
             body_limit: 8 * 1024 * 1024,
             mail_domain: "relais.local".into(),
             undo_secs: 600,
+            trusted_proxies: default_trusted_proxies(),
         }
     }
+}
+
+/// Loopback: a reverse proxy on the same machine.
+pub fn default_trusted_proxies() -> Vec<std::net::IpAddr> {
+    vec![
+        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+    ]
 }
 
 /// Who is behind a session or a token. The directory implements it.

@@ -75,6 +75,10 @@ pub struct TestApp {
     pub worker: Worker,
     pub cookies: HashMap<String, String>,
     pub accept_language: Option<String>,
+    /// The connection's address, as `relais serve` would pass it (none: unknown).
+    pub peer: Option<std::net::SocketAddr>,
+    /// An `X-Forwarded-For` header to send.
+    pub forwarded_for: Option<String>,
 }
 
 impl TestApp {
@@ -109,6 +113,8 @@ impl TestApp {
             worker,
             cookies: HashMap::new(),
             accept_language: None,
+            peer: None,
+            forwarded_for: None,
         };
         app.import(UNITS, PEOPLE).await;
         app
@@ -191,6 +197,14 @@ impl TestApp {
         if !cookie.is_empty() {
             req.headers_mut()
                 .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
+        if let Some(f) = &self.forwarded_for {
+            req.headers_mut()
+                .insert("x-forwarded-for", f.parse().unwrap());
         }
         if let Some(l) = &self.accept_language {
             req.headers_mut()

@@ -561,6 +561,8 @@ struct KbPage {
     q: String,
     hits: Vec<Hit>,
     latest: Vec<Article>,
+    /// For IT staff: articles whose review date has passed.
+    due: Vec<(i64, String)>,
     staff: bool,
 }
 
@@ -573,17 +575,22 @@ async fn kb_page(
     let query: String = q.q.unwrap_or_default().chars().take(500).collect();
     let p = ctx.principal.as_ref();
     let hits = kb::search(&state.db, p, &query, 20).await?;
-    let latest = if query.trim().is_empty() {
-        kb::list(&services(&state), p, None, 30).await?
-    } else {
-        Vec::new()
+    let staff = p.is_some_and(DeskStaff::is_staff);
+    let (latest, due) = match (query.trim().is_empty(), p) {
+        (true, Some(p)) if staff => (
+            kb::list(&services(&state), Some(p), None, 30).await?,
+            kb::due_for_review(&services(&state), p).await?,
+        ),
+        (true, _) => (kb::list(&services(&state), p, None, 30).await?, Vec::new()),
+        (false, _) => (Vec::new(), Vec::new()),
     };
     render(&KbPage {
         page: PageCtx::new(&state, &ctx, t.t("desk-kb-title")),
         q: query,
         hits,
         latest,
-        staff: p.is_some_and(DeskStaff::is_staff),
+        due,
+        staff,
     })
 }
 

@@ -4,11 +4,12 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::cookie::CookieJar;
 use relais_core::Error;
+use relais_web::client::ClientAddr;
 use relais_web::layout::render;
 use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 use serde::Deserialize;
@@ -90,26 +91,14 @@ async fn public_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<
     .await
 }
 
-/// The client's address as the reverse proxy in front reports it.
-fn address(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .or_else(|| headers.get("x-real-ip"))
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().chars().take(64).collect())
-        .filter(|v: &String| !v.is_empty())
-        .unwrap_or_else(|| "direct".into())
-}
-
 async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    ClientAddr(address): ClientAddr,
     CsrfForm(f): CsrfForm<PublicRequest>,
 ) -> AppResult<Response> {
     let t = T(ctx.lang);
-    match public::submit(&services(&state), f.clone(), &address(&headers)).await {
+    match public::submit(&services(&state), f.clone(), &address).await {
         Ok(id) => Ok(
             public_view(&state, &ctx, PublicRequest::default(), None, Some(id))
                 .await?
@@ -143,10 +132,49 @@ struct GonePage {
     reason: String,
 }
 
+#[derive(askama::Template)]
+#[template(path = "open_link.html")]
+struct OpenLinkPage {
+    page: PageCtx,
+    token: String,
+}
+
+/// The page a follow link opens: a button that spends the link. A GET spends
+/// nothing, so a mail scanner that fetches the link first leaves it good.
+async fn link_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    match public::check_link(&services(&state), &token).await {
+        Ok(()) => Ok(render(&OpenLinkPage {
+            page: PageCtx::new(&state, &ctx, T(ctx.lang).t("desk-link-title")),
+            token,
+        })?
+        .into_response()),
+        Err(e) => link_refused(&state, &ctx, e),
+    }
+}
+
+fn link_refused(state: &AppState, ctx: &Ctx, e: Error) -> AppResult<Response> {
+    match e {
+        Error::Invalid { msg, .. } => {
+            let t = T(ctx.lang);
+            let html = render(&GonePage {
+                page: PageCtx::new(state, ctx, t.t("desk-link-title")),
+                reason: t.msg(&msg),
+            })?;
+            Ok((StatusCode::GONE, html).into_response())
+        }
+        e => Err(e.into()),
+    }
+}
+
 async fn open_link(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     match public::open_link(&services(&state), &token).await {
         Ok((_, cookie, secs)) => {
@@ -163,17 +191,13 @@ async fn open_link(
             )
                 .into_response())
         }
-        Err(Error::Invalid { msg, .. }) => {
-            let t = T(ctx.lang);
-            let html = render(&GonePage {
-                page: PageCtx::new(&state, &ctx, t.t("desk-link-title")),
-                reason: t.msg(&msg),
-            })?;
-            Ok((StatusCode::GONE, html).into_response())
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => link_refused(&state, &ctx, e),
     }
 }
+
+/// A form with nothing but its CSRF token.
+#[derive(serde::Deserialize)]
+struct Empty {}
 
 #[derive(askama::Template)]
 #[template(path = "follow.html")]
@@ -253,5 +277,5 @@ pub fn router() -> Router<AppState> {
         .route("/desk/static/desk.js", get(script))
         .route("/desk/public", get(public_page).post(submit))
         .route("/desk/follow", get(follow).post(follow_reply))
-        .route("/desk/follow/{token}", get(open_link))
+        .route("/desk/follow/{token}", get(link_page).post(open_link))
 }
