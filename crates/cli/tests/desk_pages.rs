@@ -585,3 +585,147 @@ async fn the_public_form_works_without_javascript_and_stops_a_flood() {
         assert_eq!(statuses, expected, "from {peer}");
     }
 }
+
+/// Posts the settings form: the delay and every target field.
+async fn save(app: &mut TestApp, fields: Vec<(String, String)>, days: &str) -> support::Resp {
+    let mut all: Vec<(&str, &str)> = vec![("autoclose_days", days)];
+    all.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    app.post_form("/desk/settings", &all).await
+}
+
+#[tokio::test]
+async fn institute_it_staff_set_the_closing_delay_and_the_targets_from_a_page() {
+    let mut app = TestApp::new().await;
+    desk_support::people(&app).await;
+    app.account("dsi@x.test", &["it_staff"]).await;
+
+    // Delegation IT staff and agents may read targets on tickets, not change them.
+    for who in ["it@x.test", "est@x.test"] {
+        app.cookies.clear();
+        app.sign_in(who, PASSWORD).await;
+        assert_eq!(
+            app.get("/desk/settings").await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    app.cookies.clear();
+    app.sign_in("dsi@x.test", PASSWORD).await;
+    let page = app.get("/desk/settings").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("name=\"autoclose_days\"") && page.body.contains("value=\"7\""));
+    assert!(
+        page.body
+            .contains("name=\"sla-vpn-high-first\" value=\"2\""),
+        "{}",
+        page.body
+    );
+
+    // Every input as the page shows it, with a few changed.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut rest = page.body.as_str();
+    while let Some(i) = rest.find("name=\"sla-") {
+        let after = &rest[i + 6..];
+        let name: String = after.chars().take_while(|c| *c != '"').collect();
+        let v = after.find("value=\"").unwrap() + 7;
+        let value: String = after[v..].chars().take_while(|c| *c != '"').collect();
+        fields.push((name, value));
+        rest = &after[v..];
+    }
+    assert_eq!(
+        fields.len(),
+        9 * 4 * 2,
+        "default and eight categories, four priorities, two targets"
+    );
+    let set = |fields: &mut Vec<(String, String)>, name: &str, value: &str| {
+        fields.iter_mut().find(|f| f.0 == name).unwrap().1 = value.into();
+    };
+
+    // Refused whole, with the line named and the input marked: nothing written.
+    let mut bad = fields.clone();
+    set(&mut bad, "sla-home_box-low-first", "48");
+    set(&mut bad, "sla-home_box-low-resolution", "24");
+    let r = save(&mut app, bad, "3").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("priorité Basse : la résolution ne peut pas venir avant la première réponse"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("name=\"sla-home_box-low-resolution\" value=\"24\" aria-label"),
+        "typed values kept"
+    );
+    assert!(r.body.contains("aria-invalid=\"true\""));
+    let mut bad = fields.clone();
+    set(&mut bad, "sla-*-normal-first", "");
+    assert_eq!(
+        save(&mut app, bad, "3").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        save(&mut app, fields.clone(), "400").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM desk_settings WHERE value = '7'")
+            .await,
+        1
+    );
+
+    // Saved: VPN follows the default again, home boxes get their own targets.
+    let mut good = fields.clone();
+    for pr in ["critical", "high", "normal", "low"] {
+        set(&mut good, &format!("sla-vpn-{pr}-first"), "");
+        set(&mut good, &format!("sla-vpn-{pr}-resolution"), "");
+    }
+    set(&mut good, "sla-home_box-normal-first", "1");
+    set(&mut good, "sla-home_box-normal-resolution", "4");
+    let r = save(&mut app, good, "3").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(r.location()).await;
+    assert!(page.body.contains("Modifications enregistrées"));
+    assert!(page.body.contains("name=\"sla-vpn-high-first\" value=\"\""));
+    assert!(page.body.contains("name=\"autoclose_days\"") && page.body.contains("value=\"3\""));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM desk_sla WHERE category = 'vpn'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM desk_sla WHERE category = 'home_box' AND priority = 'normal' AND first_response_minutes = 60 AND resolution_minutes = 240").await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'desk.settings.update'")
+            .await,
+        1
+    );
+
+    // A new home-box request gets its target: one hour to the first answer.
+    let d = desk(&app);
+    let agent = principal(&app, "agent@x.test").await;
+    let t = relais_desk::tickets::create(
+        &d,
+        &agent,
+        relais_desk::tickets::NewTicket {
+            subject: "Box".into(),
+            description: "Ma box clignote".into(),
+            category: Some("home_box".into()),
+            ..Default::default()
+        },
+        Vec::new(),
+        relais_desk::Channel::Web,
+    )
+    .await
+    .unwrap();
+    let (opened, due): (i64, i64) =
+        sqlx::query_as("SELECT created_at, first_response_due FROM desk_tickets WHERE id = $1")
+            .bind(t)
+            .fetch_one(app.db.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(due - opened, 3600 * 1_000_000);
+}

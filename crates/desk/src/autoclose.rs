@@ -4,7 +4,7 @@
 //! is still resolved since that same instant.
 
 use relais_core::{Error, Result, Timestamp};
-use relais_db::{Db, DbResultExt, Tx};
+use relais_db::{DbResultExt, Tx};
 use relais_jobs::{JobError, JobHandler, NewJob};
 
 pub const AUTOCLOSE: &str = "desk.autoclose";
@@ -50,8 +50,8 @@ pub(crate) async fn schedule_many(
     Ok(())
 }
 
-/// Sets the delay (IT staff, from the desk's settings page or the CLI).
-pub async fn set_delay_days(db: &Db, days: i64) -> Result<()> {
+/// Sets the delay, in the caller's transaction (see [`crate::settings`]).
+pub(crate) async fn set_delay_days(tx: &mut Tx, days: i64) -> Result<()> {
     if !(0..=365).contains(&days) {
         return Err(Error::invalid(
             "autoclose_days",
@@ -60,7 +60,7 @@ pub async fn set_delay_days(db: &Db, days: i64) -> Result<()> {
     }
     sqlx::query("UPDATE desk_settings SET value = $1 WHERE key = 'autoclose_days'")
         .bind(days.to_string())
-        .execute(db.pool())
+        .execute(&mut **tx)
         .await
         .db()?;
     Ok(())

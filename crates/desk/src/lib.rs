@@ -22,6 +22,7 @@ pub mod model;
 pub mod notices;
 pub mod public;
 pub mod search;
+pub mod settings;
 pub mod thread;
 pub mod tickets;
 mod web;

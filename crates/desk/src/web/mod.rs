@@ -6,6 +6,7 @@ mod hotline_pages;
 mod pages;
 mod public_pages;
 mod reports;
+mod settings_pages;
 mod staff;
 
 use axum::Router;
@@ -23,7 +24,8 @@ pub fn feature() -> Feature {
             .merge(public_pages::router())
             .merge(staff::router())
             .merge(hotline_pages::router())
-            .merge(reports::router()),
+            .merge(reports::router())
+            .merge(settings_pages::router()),
         nav: vec![
             NavItem::new("/desk", "nav-desk", |_| true),
             NavItem::new("/desk/queue", "nav-desk-queue", DeskStaff::is_staff),

@@ -268,3 +268,16 @@ desk-mail-known-issue-body =
 
     IT support
 desk-error-limit = The number of results must be between 1 and 50.
+desk-settings-title = Desk settings
+desk-settings-autoclose = Days before a resolved request closes by itself
+desk-settings-autoclose-hint = Between 0 and 365. The requester may answer in the meantime, which reopens the request. Applies to requests resolved after saving.
+desk-settings-targets = Targets, in hours: first answer / resolution
+desk-settings-targets-hint = A category left empty follows the "Default" line of the same priority. Targets count every hour, nights and weekends included. They apply to requests opened, or whose priority changes, after saving.
+desk-settings-default = Default
+desk-settings-first = first answer, in hours
+desk-settings-resolution = resolution, in hours
+desk-settings-link = Settings
+desk-error-sla-hours = { $category }, priority { $priority }: a target is a whole number of hours between 1 and 8784.
+desk-error-sla-order = { $category }, priority { $priority }: resolution cannot come before the first answer.
+desk-error-sla-default = { $category }, priority { $priority }: the default line needs both targets.
+desk-error-sla-both = { $category }, priority { $priority }: give both targets, or neither to follow the default line.

@@ -268,3 +268,16 @@ desk-mail-known-issue-body =
 
     Le support informatique
 desk-error-limit = Le nombre de résultats doit être entre 1 et 50.
+desk-settings-title = Réglages du support
+desk-settings-autoclose = Jours avant qu'une demande résolue se ferme d'elle-même
+desk-settings-autoclose-hint = Entre 0 et 365. Le demandeur peut répondre pendant ce délai, ce qui rouvre la demande. S'applique aux demandes résolues après l'enregistrement.
+desk-settings-targets = Délais cibles, en heures : première réponse / résolution
+desk-settings-targets-hint = Une catégorie laissée vide suit la ligne « Par défaut » de la même priorité. Les délais comptent toutes les heures, nuits et week-ends compris. Ils s'appliquent aux demandes ouvertes ou dont la priorité change après l'enregistrement.
+desk-settings-default = Par défaut
+desk-settings-first = première réponse, en heures
+desk-settings-resolution = résolution, en heures
+desk-settings-link = Réglages
+desk-error-sla-hours = { $category }, priorité { $priority } : un délai est un nombre entier d'heures entre 1 et 8784.
+desk-error-sla-order = { $category }, priorité { $priority } : la résolution ne peut pas venir avant la première réponse.
+desk-error-sla-default = { $category }, priorité { $priority } : la ligne par défaut doit avoir ses deux délais.
+desk-error-sla-both = { $category }, priorité { $priority } : donnez les deux délais, ou aucun pour suivre la ligne par défaut.
