@@ -729,3 +729,56 @@ async fn institute_it_staff_set_the_closing_delay_and_the_targets_from_a_page() 
             .unwrap();
     assert_eq!(due - opened, 3600 * 1_000_000);
 }
+
+#[tokio::test]
+async fn an_it_correspondent_opens_a_request_for_someone_of_their_unit_from_the_form() {
+    let mut app = TestApp::new().await;
+    desk_support::people(&app).await;
+    // An agent opens for themselves only: no such field.
+    app.sign_in("agent@x.test", PASSWORD).await;
+    assert!(!app.get("/desk").await.body.contains("name=\"for_email\""));
+    app.cookies.clear();
+
+    app.sign_in("directrice@x.test", PASSWORD).await;
+    assert!(app.get("/desk").await.body.contains("name=\"for_email\""));
+    let open = |who: &'static str| {
+        [
+            ("subject", "Imprimante"),
+            ("description", "Elle ne répond plus"),
+            ("urgency", "normal"),
+            ("for_email", who),
+        ]
+    };
+    let r = post_multipart(&mut app, "/desk/tickets", &open("agent@x.test"), None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = ticket_id(r.location());
+    let (requester, opener): (i64, i64) = sqlx::query_as(
+        "SELECT t.requester_person_id, (SELECT id FROM people WHERE email = 'directrice@x.test') FROM desk_tickets t WHERE t.id = $1",
+    )
+    .bind(id)
+    .fetch_one(app.db.db.pool())
+    .await
+    .unwrap();
+    let (agent,): (i64,) = sqlx::query_as("SELECT id FROM people WHERE email = 'agent@x.test'")
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(requester, agent);
+    assert_ne!(requester, opener);
+
+    // Someone of another unit, or nobody: refused on the form, what was typed kept.
+    let before = app.count("SELECT COUNT(*) FROM desk_tickets").await;
+    let r = post_multipart(&mut app, "/desk/tickets", &open("est@x.test"), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("pas dans votre unité"), "{}", r.body);
+    assert!(r.body.contains("value=\"est@x.test\""));
+    let r = post_multipart(&mut app, "/desk/tickets", &open("personne@x.test"), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Personne inconnue dans l&#39;annuaire")
+            || r.body.contains("Personne inconnue"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM desk_tickets").await, before);
+}

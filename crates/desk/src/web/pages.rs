@@ -7,7 +7,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use relais_core::{Error, PageRequest};
+use relais_core::values::Email;
+use relais_core::{Error, PageRequest, Role};
 use relais_web::layout::render;
 use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 use serde::Deserialize;
@@ -41,6 +42,9 @@ struct NewPage {
     categories: Vec<(&'static str, String)>,
     urgencies: Vec<(&'static str, String)>,
     error: Option<String>,
+    /// IT correspondents and IT staff may open a request for someone else.
+    for_others: bool,
+    for_email: String,
 }
 
 impl NewPage {
@@ -67,6 +71,7 @@ async fn new_page(
         text,
         String::new(),
         String::new(),
+        String::new(),
         None,
         true,
     )
@@ -81,6 +86,7 @@ async fn new_view(
     description: String,
     category: String,
     urgency: String,
+    for_email: String,
     error: Option<String>,
     search_now: bool,
 ) -> AppResult<Html<String>> {
@@ -109,6 +115,10 @@ async fn new_view(
         categories: category_options(t),
         urgencies: urgency_options(t),
         error,
+        for_others: !p
+            .scopes_for(&[Role::ItCorrespondent, Role::ItStaff, Role::Admin])
+            .is_empty(),
+        for_email,
     })
 }
 
@@ -156,21 +166,43 @@ async fn create(State(state): State<AppState>, ctx: Ctx, m: Multipart) -> AppRes
             f.get("description"),
             f.get("category"),
             f.get("urgency"),
+            f.get("for_email"),
             None,
             true,
         )
         .await?;
         return Ok(page.into_response());
     }
-    let nt = NewTicket {
-        subject: f.get("subject"),
-        description: f.get("description"),
-        category: f.opt("category"),
-        urgency: f.opt("urgency"),
-        requester_person_id: None,
-        equipment: f.opt("equipment"),
-    };
-    match tickets::create(&services(&state), p, nt, f.files.clone(), Channel::Web).await {
+    let created = async {
+        // For someone else: the person of the directory with that address.
+        let requester_person_id = match f.opt("for_email") {
+            None => None,
+            Some(e) => {
+                let email = Email::parse(e.trim())
+                    .map_err(|_| Error::invalid("for_email", "desk-error-unknown-person"))?;
+                let id = relais_directory::accounts::person_by_email(&state.db, &email)
+                    .await?
+                    .ok_or_else(|| Error::invalid("for_email", "desk-error-unknown-person"))?;
+                Some(id.0).filter(|id| *id != p.person_id.0)
+            }
+        };
+        let nt = NewTicket {
+            subject: f.get("subject"),
+            description: f.get("description"),
+            category: f.opt("category"),
+            urgency: f.opt("urgency"),
+            requester_person_id,
+            equipment: f.opt("equipment"),
+        };
+        match tickets::create(&services(&state), p, nt, f.files.clone(), Channel::Web).await {
+            Err(Error::Forbidden) if requester_person_id.is_some() => {
+                Err(Error::invalid("for_email", "desk-error-not-yours"))
+            }
+            other => other,
+        }
+    }
+    .await;
+    match created {
         Ok(id) => Ok(Redirect::to(&format!("/desk/tickets/{id}?done=opened")).into_response()),
         Err(Error::Invalid { msg, .. }) => {
             let t = T(ctx.lang);
@@ -181,6 +213,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, m: Multipart) -> AppRes
                 f.get("description"),
                 f.get("category"),
                 f.get("urgency"),
+                f.get("for_email"),
                 Some(t.msg(&msg)),
                 false,
             )

@@ -281,3 +281,6 @@ desk-error-sla-hours = { $category }, priority { $priority }: a target is a whol
 desk-error-sla-order = { $category }, priority { $priority }: resolution cannot come before the first answer.
 desk-error-sla-default = { $category }, priority { $priority }: the default line needs both targets.
 desk-error-sla-both = { $category }, priority { $priority }: give both targets, or neither to follow the default line.
+desk-field-for-email = For someone else: their email (optional)
+desk-for-email-hint = Leave empty for yourself. IT correspondents: the people of your unit; IT staff: those of your scope. The person receives the answers.
+desk-error-not-yours = You cannot open a request for this person: they are not in your unit or scope.

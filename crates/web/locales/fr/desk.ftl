@@ -281,3 +281,6 @@ desk-error-sla-hours = { $category }, priorité { $priority } : un délai est un
 desk-error-sla-order = { $category }, priorité { $priority } : la résolution ne peut pas venir avant la première réponse.
 desk-error-sla-default = { $category }, priorité { $priority } : la ligne par défaut doit avoir ses deux délais.
 desk-error-sla-both = { $category }, priorité { $priority } : donnez les deux délais, ou aucun pour suivre la ligne par défaut.
+desk-field-for-email = Pour quelqu'un d'autre : son adresse (facultatif)
+desk-for-email-hint = Laissez vide pour vous-même. Correspondants informatiques : les personnes de votre unité ; équipe informatique : celles de votre périmètre. La personne reçoit les réponses.
+desk-error-not-yours = Vous ne pouvez pas ouvrir de demande pour cette personne : elle n'est pas dans votre unité ou votre périmètre.
