@@ -174,7 +174,7 @@ async fn open_link(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(_): CsrfForm<relais_web::form::NoFields>,
 ) -> AppResult<Response> {
     match public::open_link(&services(&state), &token).await {
         Ok((_, cookie, secs)) => {
@@ -194,10 +194,6 @@ async fn open_link(
         Err(e) => link_refused(&state, &ctx, e),
     }
 }
-
-/// A form with nothing but its CSRF token.
-#[derive(serde::Deserialize)]
-struct Empty {}
 
 #[derive(askama::Template)]
 #[template(path = "follow.html")]
