@@ -22,6 +22,7 @@
 #   KILL_AFTER (seconds into S1 before kill -9, default 1.5), PORT (18712, and the
 #   next ones), RELAIS_BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #   PG_OPTS (sslmode=disable), KEEP (set: keep the work folder and database),
+#   PERF (a file: `perf record -g` of instance a during S1, PERF_SECS seconds, 3),
 #   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv).
 # Only loopback addresses are used; every run is bounded in requests and time.
 set -euo pipefail
@@ -254,6 +255,9 @@ burst() { # LABEL KILL MEASURE
   "$LOAD" "${BASES[@]}" "${pids[@]}" burst --label "$label" --tokens "$WORK/tokens.txt" --sessions "$ids" \
     --answers "$WORK/answers.jsonl" --concurrency "$CONCURRENCY" --time-limit "$TIME_LIMIT" "${lenient[@]}" >"$WORK/out.txt" &
   local driver=$! rc=0
+  if [[ -n ${PERF:-} ]]; then # profile instance a for PERF_SECS seconds of S1
+    perf record -F 999 -g -p "${PIDS[a]}" -o "$PERF" -- sleep "${PERF_SECS:-3}" >/dev/null 2>&1 &
+  fi
   if [[ $kill == 1 ]]; then
     sleep "$KILL_AFTER"
     log "kill -9 instance a (pid ${PIDS[a]}) in the middle of S1"

@@ -22,7 +22,11 @@ const HEARTBEAT_SECS: u64 = 10;
 /// How often a worker looks for jobs whose worker died.
 const RELEASE_EVERY_SECS: i64 = 5;
 /// How many ready jobs a worker claims at once and runs side by side.
-pub const BATCH: i64 = 16;
+pub const BATCH: i64 = 32;
+/// Jobs done are marked together once this many are done…
+const DONE_GROUP: usize = 8;
+/// …or this long after the first of them, whichever comes first.
+const DONE_FLUSH_MILLIS: u64 = 20;
 const DEFAULT_QUEUE: &str = "default";
 
 #[derive(Debug, Clone)]
@@ -207,21 +211,56 @@ impl Worker {
         let mut outcomes = Vec::with_capacity(ids.len());
         let mut beat = tokio::time::interval(Duration::from_secs(HEARTBEAT_SECS));
         beat.tick().await;
+        // Jobs done are marked in small groups, not one statement each: on
+        // SQLite every mark takes the one writer that registrations wait
+        // for. A crash repeats at most the jobs not yet marked (never more
+        // than the batch, as before).
+        let mut done: Vec<i64> = Vec::new();
+        let mut flush = tokio::time::interval(Duration::from_millis(DONE_FLUSH_MILLIS));
+        flush.tick().await;
         loop {
             tokio::select! {
                 next = set.join_next() => match next {
                     None => break,
-                    Some(Ok(r)) => outcomes.push(r?),
+                    Some(Ok(r)) => {
+                        let (id, outcome) = r?;
+                        if outcome == Outcome::Done {
+                            done.push(id);
+                            if done.len() >= DONE_GROUP {
+                                self.mark_done(&std::mem::take(&mut done)).await?;
+                            }
+                        }
+                        outcomes.push((id, outcome));
+                    }
                     Some(Err(e)) => {
                         // A handler panicked: its job stays locked until the
                         // lock expires, then runs again (and counts an attempt).
                         tracing::error!(error = %e, "a job handler panicked");
                     }
                 },
+                _ = flush.tick(), if !done.is_empty() => {
+                    self.mark_done(&std::mem::take(&mut done)).await?;
+                }
                 _ = beat.tick() => self.renew(&ids).await?,
             }
         }
+        self.mark_done(&done).await?;
         Ok(outcomes)
+    }
+
+    /// Marks jobs this worker ran as done, in one statement.
+    async fn mark_done(&self, ids: &[i64]) -> Result<(), sqlx::Error> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut sql = relais_db::SqlBuf::new("UPDATE jobs SET state = 'done', finished_at = ");
+        sql.bind(self.clock.now().0)
+            .push(", locked_by = NULL, locked_until = NULL WHERE locked_by = ")
+            .bind(self.id.clone())
+            .push(" AND id IN ")
+            .bind_list(ids.iter().copied());
+        sql.query().execute(self.db.writer()).await?;
+        Ok(())
     }
 
     async fn run_claimed(&self, job: Claimed) -> Result<(i64, Outcome), sqlx::Error> {
@@ -236,18 +275,8 @@ impl Worker {
         };
         let now = self.clock.now();
         let outcome = match result {
-            Ok(()) => {
-                sqlx::query(
-                    "UPDATE jobs SET state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL
-                     WHERE id = $2 AND locked_by = $3",
-                )
-                .bind(now.0)
-                .bind(id)
-                .bind(&self.id)
-                .execute(self.db.writer())
-                .await?;
-                Outcome::Done
-            }
+            // Marked by `run_batch`, with the others done about now.
+            Ok(()) => Outcome::Done,
             Err(e) => {
                 let fatal = matches!(e, JobError::Fatal(_));
                 tracing::warn!(job = id, kind, attempts, error = %e, "job failed");
