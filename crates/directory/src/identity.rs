@@ -25,44 +25,42 @@ impl DirectoryIdentity {
     }
 }
 
-/// Loads the principal of a person with a live account.
-pub async fn load_principal(db: &Db, person: PersonId) -> Result<Option<Principal>> {
-    let row: Option<(
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-    )> = sqlx::query_as(
-        "SELECT p.first_name, p.last_name, p.email, p.language, p.unit_id, u.delegation_id
-         FROM people p JOIN accounts a ON a.person_id = p.id LEFT JOIN units u ON u.id = p.unit_id
-         WHERE p.id = $1 AND a.disabled_at IS NULL",
-    )
-    .bind(person.0)
-    .fetch_optional(db.pool())
-    .await
-    .db()?;
-    let Some((first, last, email, lang, unit, delegation)) = row else {
-        return Ok(None);
-    };
-    let grants: Vec<(String, String, Option<i64>)> =
-        sqlx::query_as("SELECT role, scope_kind, scope_id FROM role_grants WHERE person_id = $1")
-            .bind(person.0)
-            .fetch_all(db.pool())
-            .await
-            .db()?;
-    let grants = grants
-        .into_iter()
-        .filter_map(|(role, kind, id)| {
+/// What a principal is read from, one row per role grant (a person without
+/// any grant gives one row whose grant columns are NULL): one statement
+/// instead of one for the person and one for the grants, since every request
+/// reads it.
+pub(crate) const PRINCIPAL_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.email, p.language, p.unit_id, u.delegation_id, g.role, g.scope_kind, g.scope_id";
+/// Joined to `people p`: only people with a live account.
+pub(crate) const PRINCIPAL_JOINS: &str = "JOIN accounts a ON a.person_id = p.id AND a.disabled_at IS NULL
+     LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN role_grants g ON g.person_id = p.id";
+
+pub(crate) type PrincipalRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// The principal of rows read with [`PRINCIPAL_COLUMNS`]; none without rows.
+pub(crate) fn principal_of(rows: &[PrincipalRow]) -> Option<Principal> {
+    let (person, first, last, email, lang, unit, delegation, ..) = rows.first()?.clone();
+    let grants = rows
+        .iter()
+        .filter_map(|r| {
             Some(Grant {
-                role: Role::parse(&role)?,
-                scope: Scope::from_parts(&kind, id)?,
+                role: Role::parse(r.7.as_deref()?)?,
+                scope: Scope::from_parts(r.8.as_deref()?, r.9)?,
             })
         })
         .collect();
-    Ok(Some(Principal {
-        person_id: person,
+    Some(Principal {
+        person_id: PersonId(person),
         display_name: format!("{first} {last}").trim().to_string(),
         email,
         lang: lang.as_deref().and_then(Lang::parse),
@@ -70,7 +68,19 @@ pub async fn load_principal(db: &Db, person: PersonId) -> Result<Option<Principa
         delegation: delegation.map(DelegationId),
         grants,
         token: None,
-    }))
+    })
+}
+
+/// Loads the principal of a person with a live account.
+pub async fn load_principal(db: &Db, person: PersonId) -> Result<Option<Principal>> {
+    let rows: Vec<PrincipalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PRINCIPAL_COLUMNS} FROM people p {PRINCIPAL_JOINS} WHERE p.id = $1"
+    )))
+    .bind(person.0)
+    .fetch_all(db.pool())
+    .await
+    .db()?;
+    Ok(principal_of(&rows))
 }
 
 #[async_trait::async_trait]
@@ -80,15 +90,7 @@ impl relais_web::Identity for DirectoryIdentity {
     }
 
     async fn principal_for_token(&self, token: &str) -> Result<Option<Principal>> {
-        let Some((person, token_id)) =
-            crate::tokens::resolve(&self.db, self.clock.as_ref(), &self.uses, token).await?
-        else {
-            return Ok(None);
-        };
-        Ok(load_principal(&self.db, person).await?.map(|mut p| {
-            p.token = Some(token_id);
-            p
-        }))
+        crate::tokens::principal(&self.db, self.clock.as_ref(), &self.uses, token).await
     }
 
     async fn set_language(&self, person: PersonId, lang: Lang) -> Result<()> {

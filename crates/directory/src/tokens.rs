@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use relais_core::{Clock, Error, PersonId, Result, Timestamp, TokenId};
+use relais_core::{Clock, Error, PersonId, Principal, Result, Timestamp, TokenId};
 use relais_db::audit::{self, Actor};
 use relais_db::{Db, DbResultExt, SqlBuf};
 use serde::Serialize;
@@ -131,35 +131,75 @@ pub async fn list(db: &Db, person: PersonId) -> Result<Vec<TokenInfo>> {
         .collect())
 }
 
-/// The person and token id behind a live token. When it was last used is
-/// noted in `uses`, which writes it a moment later with others.
+/// The person and token id behind a live token, if the person's account is
+/// live too.
 pub async fn resolve(
     db: &Db,
     clock: &dyn Clock,
     uses: &Uses,
     token: &str,
 ) -> Result<Option<(PersonId, TokenId)>> {
+    Ok(principal(db, clock, uses, token)
+        .await?
+        .and_then(|p| Some((p.person_id, p.token?))))
+}
+
+/// The principal behind a live token (its `token` set), read in one
+/// statement with the person and their grants. When it was last used is
+/// noted in `uses`, which writes it a moment later with others.
+pub async fn principal(
+    db: &Db,
+    clock: &dyn Clock,
+    uses: &Uses,
+    token: &str,
+) -> Result<Option<Principal>> {
+    use crate::identity::{PRINCIPAL_COLUMNS, PRINCIPAL_JOINS, PrincipalRow, principal_of};
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
     let now = clock.now();
-    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, person_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+    let rows: Vec<(i64, Option<i64>, PrincipalRow)> = sqlx::query_as::<_, TokenRow>(
+        sqlx::AssertSqlSafe(format!(
+            "SELECT t.id, t.last_used_at, {PRINCIPAL_COLUMNS} FROM api_tokens t JOIN people p ON p.id = t.person_id {PRINCIPAL_JOINS}
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
+        )),
     )
     .bind(hash(token))
     .bind(now.0)
-    .fetch_optional(db.pool())
+    .fetch_all(db.pool())
     .await
-    .db()?;
-    let Some((id, person, last_used)) = row else {
+    .db()?
+    .into_iter()
+    .map(|r| (r.0, r.1, (r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11)))
+    .collect();
+    let Some(&(id, last_used, _)) = rows.first() else {
         return Ok(None);
     };
     // Kept to the minute: a token used all the time is written once a minute.
     if last_used.is_none_or(|t| now.0 - t > 60_000_000) {
         uses.note(db, TokenId(id), now);
     }
-    Ok(Some((PersonId(person), TokenId(id))))
+    let rows: Vec<PrincipalRow> = rows.into_iter().map(|r| r.2).collect();
+    Ok(principal_of(&rows).map(|mut p| {
+        p.token = Some(TokenId(id));
+        p
+    }))
 }
+
+type TokenRow = (
+    i64,
+    Option<i64>,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
 
 /// How often noted token uses are written.
 const USES_FLUSH_SECS: u64 = 2;
