@@ -26,6 +26,11 @@ pub static MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (4, "desk", include_str!("../migrations/0004_desk.sql")),
     (5, "crisis", include_str!("../migrations/0005_crisis.sql")),
+    (
+        6,
+        "jobs_claim",
+        include_str!("../migrations/0006_jobs_claim.sql"),
+    ),
 ];
 
 pub(crate) fn render(sql: &str, backend: Backend) -> String {

@@ -31,7 +31,8 @@ impl DirectoryIdentity {
 /// reads it.
 pub(crate) const PRINCIPAL_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.email, p.language, p.unit_id, u.delegation_id, g.role, g.scope_kind, g.scope_id";
 /// Joined to `people p`: only people with a live account.
-pub(crate) const PRINCIPAL_JOINS: &str = "JOIN accounts a ON a.person_id = p.id AND a.disabled_at IS NULL
+pub(crate) const PRINCIPAL_JOINS: &str =
+    "JOIN accounts a ON a.person_id = p.id AND a.disabled_at IS NULL
      LEFT JOIN units u ON u.id = p.unit_id LEFT JOIN role_grants g ON g.person_id = p.id";
 
 pub(crate) type PrincipalRow = (

@@ -24,9 +24,9 @@ const RELEASE_EVERY_SECS: i64 = 5;
 /// How many ready jobs a worker claims at once and runs side by side.
 pub const BATCH: i64 = 32;
 /// Jobs done are marked together once this many are done…
-const DONE_GROUP: usize = 8;
+const DONE_GROUP: usize = 32;
 /// …or this long after the first of them, whichever comes first.
-const DONE_FLUSH_MILLIS: u64 = 20;
+const DONE_FLUSH_MILLIS: u64 = 50;
 const DEFAULT_QUEUE: &str = "default";
 
 #[derive(Debug, Clone)]

@@ -68,6 +68,7 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Answer> {
     let mut unique = persons.clone();
     unique.sort_unstable();
     unique.dedup();
+    let read_at = std::time::Instant::now();
     let briefs: HashMap<PersonId, PersonBrief> = match people::briefs(&t.db, &unique).await {
         Ok(v) => v.into_iter().map(|b| (b.id, b)).collect(),
         Err(e) => return (0..n).map(|_| Err(e.clone())).collect(),
@@ -81,6 +82,7 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Answer> {
         }
     }
     let live: Vec<usize> = (0..n).filter(|i| out[*i].is_none()).collect();
+    tracing::debug!(size = n, read = ?read_at.elapsed(), "registration group people read");
     if !live.is_empty() {
         let group = Group {
             t,
@@ -140,9 +142,20 @@ struct Decided {
 impl Group<'_> {
     /// Writes the asks `live` in one transaction; answers per ask index.
     async fn write(&self, live: &[usize]) -> Result<Vec<(usize, Answer)>> {
+        let clock = std::time::Instant::now();
         let mut tx = self.t.db.begin().await.db()?;
+        let begun = clock.elapsed();
         let result = self.write_in(&mut tx, live).await;
-        relais_db::finish(tx, result).await
+        let written = clock.elapsed();
+        let result = relais_db::finish(tx, result).await;
+        tracing::debug!(
+            size = live.len(),
+            ?begun,
+            ?written,
+            committed = ?clock.elapsed(),
+            "registration group transaction"
+        );
+        result
     }
 
     async fn write_in(&self, tx: &mut Tx, live: &[usize]) -> Result<Vec<(usize, Answer)>> {
