@@ -501,15 +501,6 @@ async fn the_public_form_works_without_javascript_and_stops_a_flood() {
     let mut app = TestApp::new().await;
     let page = app.get("/desk/public").await;
     assert_eq!(page.status, StatusCode::OK);
-    let token = |body: &str| {
-        let i = body.find("name=\"challenge\" value=\"").unwrap() + 24;
-        body[i..].split('"').next().unwrap().to_string()
-    };
-    let sum = |body: &str| -> u32 {
-        let i = body.find("combien font ").unwrap() + 13;
-        let q: String = body[i..].chars().take_while(|c| *c != '?').collect();
-        q.split('+').map(|n| n.trim().parse::<u32>().unwrap()).sum()
-    };
     let r = app
         .post_form(
             "/desk/public",
@@ -518,34 +509,14 @@ async fn the_public_form_works_without_javascript_and_stops_a_flood() {
                 ("email", "a@cabinet.example"),
                 ("subject", "Connexion"),
                 ("description", "Erreur"),
-                ("challenge", &token(&page.body)),
+                ("challenge", &challenge_of(&page.body).0),
                 ("answer", "999"),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("anti-robot"), "{}", r.body);
-    let mut statuses = Vec::new();
-    let mut body = app.get("/desk/public").await.body;
-    for i in 0..7 {
-        let email = format!("dr{i}@cabinet.example");
-        let answer = sum(&body).to_string();
-        let r = app
-            .post_form(
-                "/desk/public",
-                &[
-                    ("name", "Dr B"),
-                    ("email", &email),
-                    ("subject", "Connexion"),
-                    ("description", "Erreur"),
-                    ("challenge", &token(&body)),
-                    ("answer", &answer),
-                ],
-            )
-            .await;
-        statuses.push(r.status.as_u16());
-        body = r.body;
-    }
+    let (statuses, body) = public_requests(&mut app, 0..7, |_| None).await;
     assert_eq!(
         statuses,
         vec![200, 200, 200, 200, 200, 429, 429],
@@ -560,30 +531,59 @@ async fn the_public_form_works_without_javascript_and_stops_a_flood() {
         ("127.0.0.1:40000", 20, vec![200, 200, 200, 200, 200, 200]),
     ] {
         app.peer = Some(peer.parse().unwrap());
-        let mut statuses = Vec::new();
-        let mut body = app.get("/desk/public").await.body;
-        for i in first..first + 6 {
-            app.forwarded_for = Some(format!("198.51.100.{i}"));
-            let email = format!("dr{i}@cabinet.example");
-            let answer = sum(&body).to_string();
-            let r = app
-                .post_form(
-                    "/desk/public",
-                    &[
-                        ("name", "Dr C"),
-                        ("email", &email),
-                        ("subject", "Connexion"),
-                        ("description", "Erreur"),
-                        ("challenge", &token(&body)),
-                        ("answer", &answer),
-                    ],
-                )
-                .await;
-            statuses.push(r.status.as_u16());
-            body = app.get("/desk/public").await.body;
-        }
+        let (statuses, _) = public_requests(&mut app, first..first + 6, |i| {
+            Some(format!("198.51.100.{i}"))
+        })
+        .await;
         assert_eq!(statuses, expected, "from {peer}");
     }
+}
+
+/// The public form's challenge token and the answer to its sum, from a page.
+fn challenge_of(body: &str) -> (String, String) {
+    let i = body.find("name=\"challenge\" value=\"").unwrap() + 24;
+    let token = body[i..].split('"').next().unwrap().to_string();
+    let i = body.find("combien font ").unwrap() + 13;
+    let q: String = body[i..].chars().take_while(|c| *c != '?').collect();
+    let sum: u32 = q.split('+').map(|n| n.trim().parse::<u32>().unwrap()).sum();
+    (token, sum.to_string())
+}
+
+/// Good requests through the public form, one per `n` in `range` (from
+/// drN@cabinet.example, with `forwarded(n)` as X-Forwarded-For): their
+/// statuses, and the last page answered.
+async fn public_requests(
+    app: &mut TestApp,
+    range: std::ops::Range<u32>,
+    forwarded: impl Fn(u32) -> Option<String>,
+) -> (Vec<u16>, String) {
+    let mut statuses = Vec::new();
+    let mut body = app.get("/desk/public").await.body;
+    for n in range {
+        app.forwarded_for = forwarded(n);
+        let email = format!("dr{n}@cabinet.example");
+        let (token, answer) = challenge_of(&body);
+        let r = app
+            .post_form(
+                "/desk/public",
+                &[
+                    ("name", "Dr B"),
+                    ("email", &email),
+                    ("subject", "Connexion"),
+                    ("description", "Erreur"),
+                    ("challenge", &token),
+                    ("answer", &answer),
+                ],
+            )
+            .await;
+        statuses.push(r.status.as_u16());
+        body = if r.body.contains("name=\"challenge\"") {
+            r.body
+        } else {
+            app.get("/desk/public").await.body
+        };
+    }
+    (statuses, body)
 }
 
 /// Posts the settings form: the delay and every target field.
