@@ -197,9 +197,11 @@ impl Config {
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
                 .map(|a| {
-                    a.parse::<std::net::IpAddr>().map_err(|_| {
-                        format!("trusted_proxies: {a:?} is not an IP address like 127.0.0.1")
-                    })
+                    a.parse::<std::net::IpAddr>()
+                        .map(|a| a.to_canonical())
+                        .map_err(|_| {
+                            format!("trusted_proxies: {a:?} is not an IP address like 127.0.0.1")
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         };

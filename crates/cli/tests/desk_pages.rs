@@ -737,6 +737,28 @@ async fn an_it_correspondent_opens_a_request_for_someone_of_their_unit_from_the_
     // An agent opens for themselves only: no such field.
     app.sign_in("agent@x.test", PASSWORD).await;
     assert!(!app.get("/desk").await.body.contains("name=\"for_email\""));
+    // …and the field, sent anyway, is ignored: the request is theirs.
+    let r = post_multipart(
+        &mut app,
+        "/desk/tickets",
+        &[
+            ("subject", "Écran"),
+            ("description", "Noir"),
+            ("urgency", "normal"),
+            ("for_email", "est@x.test"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (own,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM desk_tickets t JOIN people p ON p.id = t.requester_person_id WHERE t.id = $1 AND p.email = 'agent@x.test'",
+    )
+    .bind(ticket_id(r.location()))
+    .fetch_one(app.db.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(own, 1);
     app.cookies.clear();
 
     app.sign_in("directrice@x.test", PASSWORD).await;

@@ -23,7 +23,7 @@ pub fn claim_job_sql(backend: Backend) -> &'static str {
             "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
              WHERE id IN (SELECT id FROM jobs
                          WHERE state = 'queued' AND queue = $3 AND run_at <= $4
-                         ORDER BY priority DESC, run_at, id
+                         ORDER BY run_at, id
                          LIMIT $5 FOR UPDATE SKIP LOCKED)
              RETURNING id, kind, payload, attempts, max_attempts"
         }
@@ -31,7 +31,7 @@ pub fn claim_job_sql(backend: Backend) -> &'static str {
             "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1
              WHERE id IN (SELECT id FROM jobs
                          WHERE state = 'queued' AND queue = $3 AND run_at <= $4
-                         ORDER BY priority DESC, run_at, id
+                         ORDER BY run_at, id
                          LIMIT $5)
              RETURNING id, kind, payload, attempts, max_attempts"
         }

@@ -8,17 +8,24 @@ use relais_db::{DbResultExt, Tx};
 use relais_jobs::{JobError, JobHandler, NewJob};
 
 pub const AUTOCLOSE: &str = "desk.autoclose";
+/// The delay when none is set.
+pub const DEFAULT_DAYS: i64 = 7;
 
 pub async fn delay_days(tx: &mut Tx) -> Result<i64> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM desk_settings WHERE key = 'autoclose_days'")
-            .fetch_optional(&mut **tx)
-            .await
-            .db()?;
-    Ok(row
-        .and_then(|r| r.0.trim().parse().ok())
+    let row: Option<(String,)> = sqlx::query_as(DELAY_SQL)
+        .fetch_optional(&mut **tx)
+        .await
+        .db()?;
+    Ok(days_of(row))
+}
+
+pub(crate) const DELAY_SQL: &str = "SELECT value FROM desk_settings WHERE key = 'autoclose_days'";
+
+/// The delay stored in `desk_settings`, or the default.
+pub(crate) fn days_of(row: Option<(String,)>) -> i64 {
+    row.and_then(|r| r.0.trim().parse().ok())
         .filter(|d: &i64| *d >= 0)
-        .unwrap_or(7))
+        .unwrap_or(DEFAULT_DAYS)
 }
 
 pub(crate) async fn schedule(tx: &mut Tx, ticket: i64, resolved_at: Timestamp) -> Result<()> {

@@ -50,32 +50,32 @@ fn lines() -> impl Iterator<Item = (&'static str, Priority)> {
 
 pub async fn read(desk: &Desk, p: &Principal) -> Result<Settings> {
     may_change(p)?;
-    let mut tx = desk.db.begin().await.db()?;
-    let result = async {
-        let autoclose_days = autoclose::delay_days(&mut tx).await?;
-        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            "SELECT category, priority, first_response_minutes, resolution_minutes FROM desk_sla",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .db()?;
-        let targets = lines()
-            .map(|(c, pr)| Target {
-                category: c.to_string(),
-                priority: pr,
-                minutes: rows
-                    .iter()
-                    .find(|r| r.0 == c && r.1 == pr.as_str())
-                    .map(|r| (r.2, r.3)),
-            })
-            .collect();
-        Ok(Settings {
-            autoclose_days,
-            targets,
+    let autoclose_days = autoclose::days_of(
+        sqlx::query_as(autoclose::DELAY_SQL)
+            .fetch_optional(desk.db.pool())
+            .await
+            .db()?,
+    );
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT category, priority, first_response_minutes, resolution_minutes FROM desk_sla",
+    )
+    .fetch_all(desk.db.pool())
+    .await
+    .db()?;
+    let targets = lines()
+        .map(|(c, pr)| Target {
+            category: c.to_string(),
+            priority: pr,
+            minutes: rows
+                .iter()
+                .find(|r| r.0 == c && r.1 == pr.as_str())
+                .map(|r| (r.2, r.3)),
         })
-    }
-    .await;
-    relais_db::finish(tx, result).await
+        .collect();
+    Ok(Settings {
+        autoclose_days,
+        targets,
+    })
 }
 
 /// What the settings form sends: hours as typed, empty for "follow the default".

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use relais_core::{Clock, Result};
@@ -18,18 +19,26 @@ use relais_db::{Db, DbResultExt};
 /// Keys kept at most; past this the cache starts again empty (keys carry
 /// free search text, so they must not grow without bound).
 const MAX_KEYS: usize = 512;
+/// Longer keys are not kept: the value is read for the request alone.
+const MAX_KEY_LEN: usize = 512;
 
 struct Filled<V> {
     head: i64,
     at: i64,
+    /// The number of the fill that read it (see [`Slot::started`]).
+    fill: u64,
     value: Arc<V>,
 }
 
-type Slot<V> = Arc<tokio::sync::Mutex<Option<Filled<V>>>>;
+struct Slot<V> {
+    /// Fills begun so far, counted under `kept`'s lock.
+    started: AtomicU64,
+    kept: tokio::sync::Mutex<Option<Filled<V>>>,
+}
 
 pub struct PageCache<V> {
     ttl_micros: i64,
-    slots: Mutex<HashMap<String, Slot<V>>>,
+    slots: Mutex<HashMap<String, Arc<Slot<V>>>>,
 }
 
 impl<V> PageCache<V> {
@@ -40,7 +49,7 @@ impl<V> PageCache<V> {
         }
     }
 
-    fn slot(&self, key: &str) -> Slot<V> {
+    fn slot(&self, key: &str) -> Arc<Slot<V>> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = slots.get(key) {
             return s.clone();
@@ -48,7 +57,15 @@ impl<V> PageCache<V> {
         if slots.len() >= MAX_KEYS {
             slots.clear();
         }
-        slots.entry(key.to_string()).or_default().clone()
+        slots
+            .entry(key.to_string())
+            .or_insert_with(|| {
+                Arc::new(Slot {
+                    started: AtomicU64::new(0),
+                    kept: tokio::sync::Mutex::new(None),
+                })
+            })
+            .clone()
     }
 
     /// The value for `key`, read by `fill` unless a fresh one is kept.
@@ -63,20 +80,31 @@ impl<V> PageCache<V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V>>,
     {
+        if key.len() > MAX_KEY_LEN {
+            return Ok(Arc::new(fill().await?));
+        }
         let head = relais_db::audit::head(db).await.db()?;
         let slot = self.slot(key);
-        let mut kept = slot.lock().await;
+        // Fills that begin after this point read data at least as new as
+        // anything committed before this request: any of them will do, even
+        // if the head has moved again since (as it does every few
+        // milliseconds during a registration rush), so waiters share one
+        // fill instead of each reading the rows again in turn.
+        let arrived = slot.started.load(Ordering::Acquire);
+        let mut kept = slot.kept.lock().await;
         let now = clock.now().0;
         if let Some(f) = kept.as_ref() {
-            // A fill that read a later head holds later data: good too.
-            if f.head >= head && now.saturating_sub(f.at) < self.ttl_micros && now >= f.at {
+            let young = now >= f.at && now.saturating_sub(f.at) < self.ttl_micros;
+            if young && (f.head >= head || f.fill > arrived) {
                 return Ok(f.value.clone());
             }
         }
+        let fill_no = slot.started.fetch_add(1, Ordering::AcqRel) + 1;
         let value = Arc::new(fill().await?);
         *kept = Some(Filled {
             head,
             at: now,
+            fill: fill_no,
             value: value.clone(),
         });
         Ok(value)

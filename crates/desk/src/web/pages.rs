@@ -175,7 +175,10 @@ async fn create(State(state): State<AppState>, ctx: Ctx, m: Multipart) -> AppRes
     }
     let created = async {
         // For someone else: the person of the directory with that address.
-        let requester_person_id = match f.opt("for_email") {
+        let for_others = !p
+            .scopes_for(&[Role::ItCorrespondent, Role::ItStaff, Role::Admin])
+            .is_empty();
+        let requester_person_id = match f.opt("for_email").filter(|_| for_others) {
             None => None,
             Some(e) => {
                 let email = Email::parse(e.trim())

@@ -94,11 +94,11 @@ async fn public_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<
 async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    ClientAddr(address): ClientAddr,
+    address: ClientAddr,
     CsrfForm(f): CsrfForm<PublicRequest>,
 ) -> AppResult<Response> {
     let t = T(ctx.lang);
-    match public::submit(&services(&state), f.clone(), &address).await {
+    match public::submit(&services(&state), f.clone(), &address.bucket()).await {
         Ok(id) => Ok(
             public_view(&state, &ctx, PublicRequest::default(), None, Some(id))
                 .await?
