@@ -53,16 +53,7 @@ async fn upload(
     let resp = tower::ServiceExt::oneshot(app.router.clone(), req)
         .await
         .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    support::Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    support::Resp::read(resp).await
 }
 
 #[tokio::test]

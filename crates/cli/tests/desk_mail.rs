@@ -108,6 +108,77 @@ async fn mail_both_ways_threads_holds_and_never_answers_robots() {
             .iter()
             .any(|m| m["held"] == true)
     );
+    // IT staff accept it: it joins the thread the requester sees. A second
+    // stranger's mail is discarded: gone for everyone.
+    let held_id = |v: &serde_json::Value, body: &str| {
+        v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["held"] == true && m["body"] == body)
+            .map(|m| m["id"].as_i64().unwrap())
+    };
+    let it = support_principal(&app, "it@x.test").await;
+    let agent = support_principal(&app, "agent@x.test").await;
+    let first = held_id(&staff, "Je réponds à sa place").expect("held");
+    assert!(
+        relais_desk::thread::release(&d, &agent, first, true)
+            .await
+            .is_err(),
+        "only IT staff release held mail"
+    );
+    relais_desk::thread::release(&d, &it, first, true)
+        .await
+        .unwrap();
+    mailgate::deliver(
+        &d,
+        &mail(
+            "spam@ailleurs.example",
+            &format!("Re: [#{ticket}] VPN"),
+            "",
+            "Achetez maintenant",
+        ),
+    )
+    .await
+    .unwrap();
+    let staff = call(
+        &app,
+        "GET",
+        &format!("/api/v1/tickets/{ticket}"),
+        &p.staff,
+        None,
+    )
+    .await
+    .json();
+    let second = held_id(&staff, "Achetez maintenant").expect("held");
+    relais_desk::thread::release(&d, &it, second, false)
+        .await
+        .unwrap();
+    for token in [&p.agent, &p.staff] {
+        let seen = call(
+            &app,
+            "GET",
+            &format!("/api/v1/tickets/{ticket}"),
+            token,
+            None,
+        )
+        .await
+        .json();
+        let bodies: Vec<&str> = seen["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m["body"].as_str())
+            .collect();
+        assert!(bodies.contains(&"Je réponds à sa place"), "{bodies:?}");
+        assert!(!bodies.contains(&"Achetez maintenant"), "{bodies:?}");
+    }
+    assert!(
+        relais_desk::thread::release(&d, &it, first, true)
+            .await
+            .is_err(),
+        "released once"
+    );
 
     // Robots: auto-replies, lists, bounces and our own mail are taken and ignored, never answered.
     let sent_before = app

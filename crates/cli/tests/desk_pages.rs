@@ -56,16 +56,7 @@ async fn post_multipart(
     let resp = tower::ServiceExt::oneshot(app.router.clone(), req)
         .await
         .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    support::Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    support::Resp::read(resp).await
 }
 
 fn ticket_id(location: &str) -> i64 {
@@ -494,6 +485,10 @@ async fn it_staff_work_the_queue_the_hotline_and_the_dashboard() {
     let xlsx = app.get("/desk/dashboard.xlsx").await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.content_type().contains("spreadsheetml"));
+    let cells = xlsx.xlsx_text();
+    assert!(cells.contains("VPN"), "{cells}");
+    let csv_days = csv.body.lines().count();
+    assert!(csv_days > 1 && cells.contains("<row"), "{cells}");
 }
 
 #[tokio::test]

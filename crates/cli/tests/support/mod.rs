@@ -40,9 +40,45 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
+    /// Reads a whole response.
+    pub async fn read(resp: axum::response::Response) -> Resp {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    /// The text of a spreadsheet answer: its shared strings, then each
+    /// sheet's XML (names, numbers and inline strings), read from the zip.
+    #[allow(dead_code)]
+    pub fn xlsx_text(&self) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&self.bytes)).expect("an XLSX zip");
+        let mut out = String::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            if name == "xl/sharedStrings.xml"
+                || name.starts_with("xl/worksheets/")
+                || name == "xl/workbook.xml"
+            {
+                f.read_to_string(&mut out).unwrap();
+            }
+        }
+        out
+    }
+
     pub fn location(&self) -> &str {
         self.headers
             .get(header::LOCATION)
@@ -220,16 +256,7 @@ impl TestApp {
                     .insert(c.name().to_string(), c.value().to_string());
             }
         }
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        Resp::read(resp).await
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
@@ -344,16 +371,7 @@ pub async fn call(
         .oneshot(req.body(body).unwrap())
         .await
         .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    Resp::read(resp).await
 }
 
 /// POSTs `body`, expects 201 Created, and returns the new id.
