@@ -104,6 +104,57 @@ async fn tickets_through_the_api_with_access_by_role() {
         .status,
         StatusCode::OK
     );
+    // …and acts on it: a public reply the agent sees, an internal note they do not.
+    created(
+        &app,
+        &format!("/api/v1/tickets/{id}/replies"),
+        &p.correspondent,
+        serde_json::json!({"body": "Je passe dans ton bureau à 14 h."}),
+    )
+    .await;
+    created(
+        &app,
+        &format!("/api/v1/tickets/{id}/replies"),
+        &p.correspondent,
+        serde_json::json!({"body": "Poste à changer, voir inventaire.", "internal": true}),
+    )
+    .await;
+    let seen = call(
+        &app,
+        "GET",
+        &format!("/api/v1/tickets/{id}"),
+        &p.agent,
+        None,
+    )
+    .await
+    .json();
+    let bodies: Vec<&str> = seen["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["body"].as_str())
+        .collect();
+    assert!(
+        bodies.contains(&"Je passe dans ton bureau à 14 h."),
+        "{bodies:?}"
+    );
+    assert!(
+        !bodies.contains(&"Poste à changer, voir inventaire."),
+        "{bodies:?}"
+    );
+    // Someone of another unit cannot answer it (404, as if it did not exist).
+    assert_eq!(
+        call(
+            &app,
+            "POST",
+            &format!("/api/v1/tickets/{id}/replies"),
+            &p.far,
+            Some(serde_json::json!({"body": "intrus"})),
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
     created(
         &app,
         &format!("/api/v1/tickets/{id}/replies"),

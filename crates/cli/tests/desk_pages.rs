@@ -383,6 +383,77 @@ async fn it_staff_work_the_queue_the_hotline_and_the_dashboard() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mails_before = app
+        .count("SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send'")
+        .await;
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{call_ticket}/merge"),
+            &[("into", &format!("#{id}"))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let merged = app.get(&format!("/desk/tickets/{call_ticket}")).await.body;
+    assert!(
+        merged.contains("fusionnée dans")
+            && merged.contains(&format!("href=\"/desk/tickets/{id}\"")),
+        "{merged}"
+    );
+    let (status, into): (String, Option<i64>) =
+        sqlx::query_as("SELECT status, merged_into FROM desk_tickets WHERE id = $1")
+            .bind(call_ticket)
+            .fetch_one(app.db.db.pool())
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), into), ("closed", Some(id)));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send'")
+            .await,
+        mails_before,
+        "a caller known by phone alone gets no mail"
+    );
+    let again = app
+        .post_form(
+            &format!("/desk/tickets/{call_ticket}/merge"),
+            &[("into", &id.to_string())],
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "merged once"
+    );
+    // A duplicate whose requester has an address: they are told by mail.
+    let r = post_multipart(
+        &mut app,
+        "/desk/tickets",
+        &[
+            ("subject", "VPN encore"),
+            ("description", "Toujours refusé"),
+            ("urgency", "normal"),
+            ("for_email", "agent@x.test"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let dup = ticket_id(r.location());
+    let mails_before = app
+        .count("SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send'")
+        .await;
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{dup}/merge"),
+            &[("into", &id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send'")
+            .await,
+        mails_before + 1,
+        "the duplicate's requester is told where it went"
+    );
 
     // A resolved ticket becomes an article draft, then a published article.
     let r = app
