@@ -870,3 +870,61 @@ async fn an_it_correspondent_opens_a_request_for_someone_of_their_unit_from_the_
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM desk_tickets").await, before);
 }
+
+#[tokio::test]
+async fn an_article_that_answered_counts_one_avoided_request_per_person_and_day() {
+    let mut app = TestApp::new().await;
+    desk_support::people(&app).await;
+    let d = desk(&app);
+    let it = principal(&app, "it@x.test").await;
+    let article = relais_desk::kb::create(
+        &d,
+        &it,
+        relais_desk::kb::ArticleInput {
+            title: "Redémarrer sa box".into(),
+            body: "Débranchez-la dix secondes.".into(),
+            category: "home_box".into(),
+            audience: "agents".into(),
+            status: "published".into(),
+            review_on: None,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let avoided = |app: &TestApp| {
+        let db = app.db.db.clone();
+        async move {
+            let (n, helpful): (i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM desk_avoided), helpful FROM desk_articles WHERE id = $1",
+            )
+            .bind(article)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            (n, helpful)
+        }
+    };
+    app.sign_in("agent@x.test", PASSWORD).await;
+    for _ in 0..3 {
+        let r = app
+            .post_form(&format!("/desk/kb/{article}/helpful"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    assert_eq!(
+        avoided(&app).await,
+        (1, 1),
+        "pressed three times, counted once"
+    );
+    app.clock.advance_secs(25 * 3600);
+    app.cookies.clear();
+    app.sign_in("agent@x.test", PASSWORD).await;
+    app.post_form(&format!("/desk/kb/{article}/helpful"), &[])
+        .await;
+    assert_eq!(
+        avoided(&app).await,
+        (2, 2),
+        "the next day, another request avoided"
+    );
+}

@@ -566,11 +566,30 @@ pub async fn list(
 }
 
 /// "This answered my question": a ticket avoided.
+/// A signed-in person's "this answered my question" counts once per article
+/// in this many hours (pressing it again, or reloading, is not another
+/// request avoided).
+const HELPFUL_ONCE_HOURS: i64 = 24;
+
 pub async fn helpful(desk: &Desk, p: Option<&Principal>, id: i64) -> Result<()> {
     get(desk, p, id).await?;
     let now = desk.clock.now();
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
+        if let Some(p) = p {
+            let (already,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM desk_avoided WHERE article_id = $1 AND person_id = $2 AND at > $3",
+            )
+            .bind(id)
+            .bind(p.person_id.0)
+            .bind(now.0 - HELPFUL_ONCE_HOURS * 3_600_000_000)
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
+            if already > 0 {
+                return Ok(());
+            }
+        }
         sqlx::query("INSERT INTO desk_avoided (article_id, person_id, at) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(p.map(|p| p.person_id.0))
