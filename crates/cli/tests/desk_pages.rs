@@ -316,6 +316,56 @@ async fn it_staff_work_the_queue_the_hotline_and_the_dashboard() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A visit ahead is planned without what was done, which comes after.
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/visit"),
+            &[
+                ("site", "Antenne de Luminy"),
+                ("visit_at", "2020-03-25T09:00"),
+                ("done", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/visit"),
+            &[
+                ("site", "Antenne de Luminy"),
+                ("visit_at", "2020-03-16T09:00"),
+                ("done", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a past visit says what was done"
+    );
+    let planned = app.get("/desk/week?day=2020-03-25").await.body;
+    assert!(
+        planned.contains("Antenne de Luminy") && planned.contains("prévue"),
+        "{planned}"
+    );
+    let page = app.get(&format!("/desk/tickets/{id}")).await.body;
+    let at = page
+        .find(&format!("/desk/tickets/{id}/visits/"))
+        .expect("a form to say what was done");
+    let visit: String = page[at..]
+        .trim_start_matches(&format!("/desk/tickets/{id}/visits/"))
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let r = app
+        .post_form(
+            &format!("/desk/tickets/{id}/visits/{visit}"),
+            &[("done", "Borne wifi remplacée")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&format!("/desk/tickets/{id}")).await.body;
+    assert!(page.contains("Borne wifi remplacée") && !page.contains(&format!("/visits/{visit}")));
     let week = app.get("/desk/week?day=2020-03-18").await;
     assert!(
         week.body.contains("123 456 789") && week.body.contains("Campus Timone"),

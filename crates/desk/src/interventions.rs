@@ -84,9 +84,14 @@ pub async fn add_visit(desk: &Desk, p: &Principal, ticket: i64, v: NewVisit) -> 
         .await?
         .require_staff()?;
     let site = required(&v.site, "site", 200)?;
-    let done = required(&v.done, "done", 5_000)?;
     let at = parse_local("visit_at", &v.visit_at, &desk.time_zone)?;
     let now = desk.clock.now();
+    // A visit ahead is planned: what was done comes after (see `record_visit`).
+    let done = if v.done.trim().is_empty() && at.0 > now.0 {
+        String::new()
+    } else {
+        required(&v.done, "done", 5_000)?
+    };
     let mut tx = desk.db.begin().await.db()?;
     let result = async {
         let (id,): (i64,) = sqlx::query_as(
@@ -101,9 +106,53 @@ pub async fn add_visit(desk: &Desk, p: &Principal, ticket: i64, v: NewVisit) -> 
     relais_db::finish(tx, result).await
 }
 
+/// Records what was done on a planned visit of `ticket`.
+pub async fn record_visit(
+    desk: &Desk,
+    p: &Principal,
+    ticket: i64,
+    visit: i64,
+    done: &str,
+) -> Result<()> {
+    crate::tickets::access(desk, p, ticket)
+        .await?
+        .require_staff()?;
+    let done = required(done, "done", 5_000)?;
+    let now = desk.clock.now();
+    let mut tx = desk.db.begin().await.db()?;
+    let result = async {
+        let changed = sqlx::query(
+            "UPDATE desk_visits SET done = $1 WHERE id = $2 AND ticket_id = $3 AND done = ''",
+        )
+        .bind(&done)
+        .bind(visit)
+        .bind(ticket)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        if changed.rows_affected() != 1 {
+            return Err(Error::NotFound);
+        }
+        audit::record(
+            &mut tx,
+            now,
+            Actor::of(p),
+            "desk.visit.record",
+            &format!("ticket:{ticket}"),
+            serde_json::json!({ "visit": visit }),
+        )
+        .await
+        .db()?;
+        Ok(())
+    }
+    .await;
+    relais_db::finish(tx, result).await
+}
+
 /// A remote session or a visit, as the ticket page and the week view show it.
 #[derive(Debug, Clone)]
 pub struct Intervention {
+    pub id: i64,
     pub ticket: i64,
     pub remote: bool,
     /// The tool and code, or the site.
@@ -114,24 +163,25 @@ pub struct Intervention {
     pub technician: String,
 }
 
-const UNION: &str = "SELECT r.ticket_id, 1, r.tool || ' · ' || r.code, '', r.started_at, r.ended_at, COALESCE(p.first_name || ' ' || p.last_name, '')
+const UNION: &str = "SELECT r.id, r.ticket_id, 1, r.tool || ' · ' || r.code, '', r.started_at, r.ended_at, COALESCE(p.first_name || ' ' || p.last_name, '')
     FROM desk_remote_sessions r LEFT JOIN people p ON p.id = r.technician_id WHERE WHERE_R
     UNION ALL
-    SELECT v.ticket_id, 0, v.site, v.done, v.visit_at, NULL, COALESCE(p.first_name || ' ' || p.last_name, '')
+    SELECT v.id, v.ticket_id, 0, v.site, v.done, v.visit_at, NULL, COALESCE(p.first_name || ' ' || p.last_name, '')
     FROM desk_visits v LEFT JOIN people p ON p.id = v.technician_id WHERE WHERE_V";
 
-type Row = (i64, i64, String, String, i64, Option<i64>, String);
+type Row = (i64, i64, i64, String, String, i64, Option<i64>, String);
 
 fn rows(r: Vec<Row>) -> Vec<Intervention> {
     r.into_iter()
         .map(|r| Intervention {
-            ticket: r.0,
-            remote: r.1 == 1,
-            what: r.2,
-            detail: r.3,
-            at: Timestamp(r.4),
-            until: r.5.map(Timestamp),
-            technician: r.6,
+            id: r.0,
+            ticket: r.1,
+            remote: r.2 == 1,
+            what: r.3,
+            detail: r.4,
+            at: Timestamp(r.5),
+            until: r.6.map(Timestamp),
+            technician: r.7,
         })
         .collect()
 }
@@ -140,7 +190,7 @@ pub async fn for_ticket(desk: &Desk, ticket: i64) -> Result<Vec<Intervention>> {
     let sql = UNION
         .replace("WHERE_R", "r.ticket_id = $1")
         .replace("WHERE_V", "v.ticket_id = $2")
-        + " ORDER BY 5";
+        + " ORDER BY 6";
     let r: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(ticket)
         .bind(ticket)
@@ -181,7 +231,7 @@ pub async fn between(
             "WHERE_V",
             &format!("v.visit_at >= $3 AND v.visit_at < $4{}", scoped("v")),
         )
-        + " ORDER BY 5";
+        + " ORDER BY 6";
     let r: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(from.0)
         .bind(to.0)

@@ -266,6 +266,22 @@ async fn visit(
     answer(&state, &ctx, id, result, "saved").await
 }
 
+#[derive(Deserialize)]
+struct DoneForm {
+    done: String,
+}
+
+async fn record_visit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, visit)): Path<(i64, i64)>,
+    CsrfForm(f): CsrfForm<DoneForm>,
+) -> AppResult<Response> {
+    let p = ctx.require()?;
+    let result = interventions::record_visit(&services(&state), p, id, visit, &f.done).await;
+    answer(&state, &ctx, id, result, "saved").await
+}
+
 async fn draft_article(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -450,6 +466,7 @@ pub fn router() -> Router<AppState> {
         .route("/desk/tickets/{id}/known-issue", post(attach_issue))
         .route("/desk/tickets/{id}/remote", post(remote))
         .route("/desk/tickets/{id}/visit", post(visit))
+        .route("/desk/tickets/{id}/visits/{visit}", post(record_visit))
         .route("/desk/tickets/{id}/article", post(draft_article))
         .route("/desk/kb/new", get(new_article))
         .route("/desk/kb/articles", post(create_article))

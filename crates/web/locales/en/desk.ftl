@@ -284,3 +284,5 @@ desk-error-sla-both = { $category }, priority { $priority }: give both targets, 
 desk-field-for-email = For someone else: their email (optional)
 desk-for-email-hint = Leave empty for yourself. IT correspondents: the people of your unit; IT staff: those of your scope. The person receives the answers.
 desk-error-not-yours = You cannot open a request for this person: they are not in your unit or scope.
+desk-visit-planned = planned
+desk-visit-plan-hint = Leave empty for a visit ahead: it shows as planned in the week view, and you say here what was done afterwards.

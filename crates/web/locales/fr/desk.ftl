@@ -284,3 +284,5 @@ desk-error-sla-both = { $category }, priorité { $priority } : donnez les deux d
 desk-field-for-email = Pour quelqu'un d'autre : son adresse (facultatif)
 desk-for-email-hint = Laissez vide pour vous-même. Correspondants informatiques : les personnes de votre unité ; équipe informatique : celles de votre périmètre. La personne reçoit les réponses.
 desk-error-not-yours = Vous ne pouvez pas ouvrir de demande pour cette personne : elle n'est pas dans votre unité ou votre périmètre.
+desk-visit-planned = prévue
+desk-visit-plan-hint = Laissez vide pour une visite à venir : elle apparaît comme prévue dans la semaine, et vous direz ici ce qui a été fait.
