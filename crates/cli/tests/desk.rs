@@ -232,6 +232,17 @@ async fn tickets_through_the_api_with_access_by_role() {
         reply.header("Subject")
     );
     assert_eq!(reply.to, vec!["agent@x.test".to_string()]);
+    // Written by a person, it is sent as such; the acknowledgement is marked
+    // automatic (RFC 3834), so that out-of-office replies leave it alone.
+    assert_eq!(reply.header("Auto-Submitted"), None);
+    let ack = mails
+        .iter()
+        .find(|m| m.header("Auto-Submitted").is_some())
+        .expect("the acknowledgement");
+    assert_eq!(
+        ack.header("Auto-Submitted").as_deref(),
+        Some("auto-generated")
+    );
 
     // Opening for someone else: the correspondent for their unit, not an agent.
     let (colleague_id,): (i64,) =

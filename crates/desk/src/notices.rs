@@ -118,6 +118,7 @@ async fn send(tx: &mut Tx, desk: &Desk, ticket: i64, n: Notice<'_>, now: Timesta
         html: None,
         message_id: message_id.clone(),
         calendar: None,
+        by_a_person: key == "reply",
     };
     relais_mail::enqueue(tx, now, &mail).await.db()?;
     sqlx::query(

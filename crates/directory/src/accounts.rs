@@ -372,6 +372,7 @@ pub async fn request_reset(
                 mail_domain,
             ),
             calendar: None,
+            by_a_person: false,
         };
         relais_mail::enqueue(&mut tx, now, &mail).await.db()?;
         audit::record(

@@ -38,6 +38,30 @@ pub struct OutgoingMail {
     /// `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<CalendarPart>,
+    /// Written by a person (an answer from the IT desk): sent as is. Every
+    /// other mail is a notice Relais makes and carries
+    /// `Auto-Submitted: auto-generated` (RFC 3834), so that out-of-office
+    /// replies and other robots do not answer it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_a_person: bool,
+}
+
+/// The `Auto-Submitted` header (RFC 3834).
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "auto-generated".into())
+    }
 }
 
 /// The iCalendar object of an iMIP mail (RFC 6047).
@@ -146,11 +170,14 @@ impl Mailer {
             None => mail.to.parse(),
         }
         .map_err(|e| JobError::Fatal(format!("bad recipient {}: {e}", mail.to)))?;
-        let builder = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
             .message_id(Some(mail.message_id.clone()));
+        if !mail.by_a_person {
+            builder = builder.header(AutoSubmitted);
+        }
         let message = match (&mail.calendar, &mail.html) {
             (Some(calendar), html) => builder.multipart(imip_body(&mail.text, html, calendar)?),
             (None, Some(html)) => builder.multipart(MultiPart::alternative_plain_html(

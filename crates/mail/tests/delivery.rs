@@ -17,6 +17,7 @@ fn mail(about: &str) -> OutgoingMail {
         html: None,
         message_id: message_id(about, "demo.relais.test"),
         calendar: None,
+        by_a_person: false,
     }
 }
 

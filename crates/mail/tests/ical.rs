@@ -364,6 +364,7 @@ fn invitation(about: &str, method: Method, ev: &CalendarEvent) -> OutgoingMail {
         html: Some("<p>Bonjour Zoé,</p><p>Votre inscription est confirmée.</p>".into()),
         message_id: message_id(about, "relais.example"),
         calendar: Some(CalendarPart::new(method, std::slice::from_ref(ev))),
+        by_a_person: false,
     }
 }
 

@@ -1183,6 +1183,7 @@ fn provider_mail(
             &t.mail_domain,
         ),
         calendar: None,
+        by_a_person: false,
     }
 }
 

@@ -226,5 +226,6 @@ pub fn mail(
         html: None,
         message_id: message_id(&t.mail_domain, registration, key, s.id, now),
         calendar,
+        by_a_person: false,
     }
 }
