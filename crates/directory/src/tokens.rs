@@ -205,7 +205,7 @@ type TokenRow = (
 const USES_FLUSH_SECS: u64 = 2;
 
 /// When tokens were last used, noted in memory and written every
-/// [`USES_FLUSH_SECS`] in one transaction, instead of one write in the
+/// [`USES_FLUSH_SECS`], 50 to a statement, instead of one write in the
 /// request the first time each token is seen: a burst of ten thousand agents
 /// would otherwise queue ten thousand writes before their own. A crash loses
 /// at most the last two seconds of this information, which is only shown to
@@ -251,20 +251,18 @@ impl Uses {
         if pending.is_empty() {
             return Ok(());
         }
-        let mut tx = db.begin().await.db()?;
-        let result = async {
-            for chunk in pending.chunks(50) {
-                let mut sql = SqlBuf::new("UPDATE api_tokens SET last_used_at = CASE id");
-                for (id, at) in chunk {
-                    sql.push(" WHEN ").bind(*id).push(" THEN ").bind(*at);
-                }
-                sql.push(" END WHERE id IN ")
-                    .bind_list(chunk.iter().map(|(id, _)| *id));
-                sql.query().execute(&mut *tx).await.db()?;
+        // One statement per transaction: after a burst this is thousands of
+        // tokens, and one long transaction would hold SQLite's one writer
+        // (and registrations waiting for it) for tens of milliseconds.
+        for chunk in pending.chunks(50) {
+            let mut sql = SqlBuf::new("UPDATE api_tokens SET last_used_at = CASE id");
+            for (id, at) in chunk {
+                sql.push(" WHEN ").bind(*id).push(" THEN ").bind(*at);
             }
-            Ok(())
+            sql.push(" END WHERE id IN ")
+                .bind_list(chunk.iter().map(|(id, _)| *id));
+            sql.query().execute(db.writer()).await.db()?;
         }
-        .await;
-        relais_db::finish(tx, result).await
+        Ok(())
     }
 }
