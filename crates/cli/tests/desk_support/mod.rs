@@ -116,3 +116,16 @@ pub fn mailgate_process(app: &TestApp, raw: &[u8]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The bodies of the messages of ticket `id` that the token's owner sees.
+pub async fn bodies(app: &TestApp, id: i64, token: &str) -> Vec<String> {
+    let seen = crate::support::call(app, "GET", &format!("/api/v1/tickets/{id}"), token, None)
+        .await
+        .json();
+    seen["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["body"].as_str().map(String::from))
+        .collect()
+}
