@@ -527,6 +527,8 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     // shows once the lines are a second old.
     let url = format!("/training?delegation={paca}");
     assert!(app.get(&url).await.body.contains("10 places"));
+    let course_url = format!("/training/courses/{a}");
+    assert!(app.get(&course_url).await.body.contains("10 / 10"));
     let (_, agent_token) = app.token(agent, 30).await;
     let (session,): (i64,) =
         sqlx::query_as("SELECT id FROM training_sessions WHERE course_id = $1")
@@ -544,6 +546,10 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     .await;
     assert_eq!(registered.json()["status"], "confirmed");
     assert!(app.get(&url).await.body.contains("9 places"));
+    assert!(
+        app.get(&course_url).await.body.contains("9 / 10"),
+        "the course page too"
+    );
     sqlx::query("UPDATE training_sessions SET capacity = 20 WHERE id = $1")
         .bind(session)
         .execute(app.db.db.pool())
@@ -553,8 +559,13 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
         app.get(&url).await.body.contains("9 places"),
         "kept for a second"
     );
+    assert!(
+        app.get(&course_url).await.body.contains("9 / 10"),
+        "kept for a second"
+    );
     app.clock.advance_secs(2);
     assert!(app.get(&url).await.body.contains("19 places"));
+    assert!(app.get(&course_url).await.body.contains("19 / 20"));
 }
 
 #[tokio::test]

@@ -29,7 +29,8 @@ pub fn feature() -> Feature {
             .merge(plan_pages::router())
             .merge(pages::router())
             .layer(Extension(Registrars::default()))
-            .layer(Extension(pages::Catalogues::default())),
+            .layer(Extension(pages::Catalogues::default()))
+            .layer(Extension(pages::CoursePages::default())),
         nav: vec![
             NavItem::new("/training", "nav-training", |_| true),
             NavItem::new("/training/my", "nav-my-trainings", |_| true),

@@ -329,29 +329,48 @@ struct CoursePage {
     completed: Option<bool>,
 }
 
+/// Each course with its sessions, kept like the catalogue's lines (the same
+/// for everyone; the office's chart and "followed" are read per person).
+#[derive(Clone)]
+pub(crate) struct CoursePages(Arc<PageCache<(Course, Vec<Session>)>>);
+
+impl Default for CoursePages {
+    fn default() -> Self {
+        Self(Arc::new(PageCache::new(CATALOGUE_KEPT)))
+    }
+}
+
 async fn course_page(
     State(state): State<AppState>,
+    Extension(kept): Extension<CoursePages>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
     let p = ctx.require()?;
     let t = T(ctx.lang);
-    let course = courses::get(&state.db, id).await?;
-    let filter = SessionFilter {
-        course: Some(id),
-        ..Default::default()
-    };
-    let list = sessions::list(
-        &state.db,
-        state.clock.as_ref(),
-        &filter,
-        PageRequest::new(Some(1), Some(200)),
-    )
-    .await?;
+    let read = kept
+        .0
+        .get(&state.db, state.clock.as_ref(), &id.to_string(), || async {
+            let course = courses::get(&state.db, id).await?;
+            let filter = SessionFilter {
+                course: Some(id),
+                ..Default::default()
+            };
+            let list = sessions::list(
+                &state.db,
+                state.clock.as_ref(),
+                &filter,
+                PageRequest::new(Some(1), Some(200)),
+            )
+            .await?;
+            Ok((course, list.items))
+        })
+        .await?;
+    let (course, items) = (read.0.clone(), read.1.clone());
     let tz = &state.config.time_zone;
     let chart = match TrainingOffice::for_principal(p) {
         Ok(office) if office.covers(course.owner_delegation_id.map(relais_core::DelegationId)) => {
-            let ids: Vec<i64> = list.items.iter().map(|s| s.id).collect();
+            let ids: Vec<i64> = items.iter().map(|s| s.id).collect();
             Some(chart(
                 registrations::per_day(&services(&state), &ids, tz).await?,
             ))
@@ -368,8 +387,7 @@ async fn course_page(
         chart,
         page: PageCtx::new(&state, &ctx, course.title.clone()),
         format: format_label(t, course.format),
-        sessions: list
-            .items
+        sessions: items
             .into_iter()
             .map(|s| {
                 let when = format!("{} → {}", s.starts.local(tz), s.ends.local(tz));
