@@ -81,6 +81,17 @@ impl Scope {
         }
     }
 
+    /// The delegations among `scopes` (not the institute, not units).
+    pub fn delegation_ids(scopes: &[Scope]) -> Vec<i64> {
+        scopes
+            .iter()
+            .filter_map(|s| match s {
+                Scope::Delegation(d) => Some(d.0),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn from_parts(kind: &str, id: Option<i64>) -> Option<Scope> {
         match (kind, id) {
             ("institute", _) => Some(Scope::Institute),

@@ -46,13 +46,7 @@ impl DeskStaff {
     }
 
     pub fn delegations(&self) -> Vec<i64> {
-        self.scopes
-            .iter()
-            .filter_map(|s| match s {
-                Scope::Delegation(d) => Some(d.0),
-                _ => None,
-            })
-            .collect()
+        Scope::delegation_ids(&self.scopes)
     }
 
     /// Restricts a query on `desk_tickets t` to this scope.

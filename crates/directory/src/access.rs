@@ -40,13 +40,7 @@ impl DirectoryView {
     }
 
     pub fn delegations(&self) -> Vec<i64> {
-        self.scopes
-            .iter()
-            .filter_map(|s| match s {
-                Scope::Delegation(d) => Some(d.0),
-                _ => None,
-            })
-            .collect()
+        Scope::delegation_ids(&self.scopes)
     }
 
     pub fn units(&self) -> Vec<i64> {

@@ -28,13 +28,7 @@ impl TrainingOffice {
 
     /// The delegations a regional office covers (empty for the national office).
     pub fn delegations(&self) -> Vec<i64> {
-        self.scopes
-            .iter()
-            .filter_map(|s| match s {
-                Scope::Delegation(d) => Some(d.0),
-                _ => None,
-            })
-            .collect()
+        Scope::delegation_ids(&self.scopes)
     }
 
     /// May this office run things owned by `delegation` (None: the national office's)?
