@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use relais_core::{
-    Clock, DelegationId, Grant, Lang, PersonId, Principal, Result, Role, Scope, UnitId,
+    Clock, DelegationId, Grant, Lang, PersonId, Principal, Result, Role, Scope, TokenId, UnitId,
 };
 use relais_db::{Db, DbResultExt};
 
@@ -28,7 +28,8 @@ impl DirectoryIdentity {
 /// What a principal is read from, one row per role grant (a person without
 /// any grant gives one row whose grant columns are NULL): one statement
 /// instead of one for the person and one for the grants, since every request
-/// reads it.
+/// reads it. The last two columns are the token's id and when it was last
+/// used, NULL when the principal is read for a person.
 pub(crate) const PRINCIPAL_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.email, p.language, p.unit_id, u.delegation_id, g.role, g.scope_kind, g.scope_id";
 /// Joined to `people p`: only people with a live account.
 pub(crate) const PRINCIPAL_JOINS: &str =
@@ -45,6 +46,8 @@ pub(crate) type PrincipalRow = (
     Option<i64>,
     Option<String>,
     Option<String>,
+    Option<i64>,
+    Option<i64>,
     Option<i64>,
 );
 
@@ -68,14 +71,14 @@ pub(crate) fn principal_of(rows: &[PrincipalRow]) -> Option<Principal> {
         unit: unit.map(UnitId),
         delegation: delegation.map(DelegationId),
         grants,
-        token: None,
+        token: rows[0].10.map(TokenId),
     })
 }
 
 /// Loads the principal of a person with a live account.
 pub async fn load_principal(db: &Db, person: PersonId) -> Result<Option<Principal>> {
     let rows: Vec<PrincipalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {PRINCIPAL_COLUMNS} FROM people p {PRINCIPAL_JOINS} WHERE p.id = $1"
+        "SELECT {PRINCIPAL_COLUMNS}, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM people p {PRINCIPAL_JOINS} WHERE p.id = $1"
     )))
     .bind(person.0)
     .fetch_all(db.pool())

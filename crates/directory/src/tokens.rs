@@ -158,48 +158,26 @@ pub async fn principal(
         return Ok(None);
     }
     let now = clock.now();
-    let rows: Vec<(i64, Option<i64>, PrincipalRow)> = sqlx::query_as::<_, TokenRow>(
-        sqlx::AssertSqlSafe(format!(
-            "SELECT t.id, t.last_used_at, {PRINCIPAL_COLUMNS} FROM api_tokens t JOIN people p ON p.id = t.person_id {PRINCIPAL_JOINS}
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
-        )),
-    )
+    let rows: Vec<PrincipalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PRINCIPAL_COLUMNS}, t.id, t.last_used_at FROM api_tokens t JOIN people p ON p.id = t.person_id {PRINCIPAL_JOINS}
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
+    )))
     .bind(hash(token))
     .bind(now.0)
     .fetch_all(db.pool())
     .await
-    .db()?
-    .into_iter()
-    .map(|r| (r.0, r.1, (r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11)))
-    .collect();
-    let Some(&(id, last_used, _)) = rows.first() else {
+    .db()?;
+    let Some(principal) = principal_of(&rows) else {
         return Ok(None);
     };
     // Kept to the minute: a token used all the time is written once a minute.
-    if last_used.is_none_or(|t| now.0 - t > 60_000_000) {
-        uses.note(db, TokenId(id), now);
+    if let (Some(id), last_used) = (principal.token, rows[0].11)
+        && last_used.is_none_or(|t| now.0 - t > 60_000_000)
+    {
+        uses.note(db, id, now);
     }
-    let rows: Vec<PrincipalRow> = rows.into_iter().map(|r| r.2).collect();
-    Ok(principal_of(&rows).map(|mut p| {
-        p.token = Some(TokenId(id));
-        p
-    }))
+    Ok(Some(principal))
 }
-
-type TokenRow = (
-    i64,
-    Option<i64>,
-    i64,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
 
 /// How often noted token uses are written.
 const USES_FLUSH_SECS: u64 = 2;
