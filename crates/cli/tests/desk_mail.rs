@@ -7,7 +7,7 @@ mod support;
 
 use desk_support::*;
 use relais_desk::mailgate::{self, Outcome};
-use support::{TestApp, call};
+use support::TestApp;
 
 #[tokio::test]
 async fn mail_both_ways_threads_holds_and_never_answers_robots() {
@@ -76,15 +76,7 @@ async fn mail_both_ways_threads_holds_and_never_answers_robots() {
     .await
     .unwrap();
     assert_eq!(out, Outcome::Added { ticket, held: true });
-    let seen = call(
-        &app,
-        "GET",
-        &format!("/api/v1/tickets/{ticket}"),
-        &p.agent,
-        None,
-    )
-    .await
-    .json();
+    let seen = ticket_view(&app, ticket, &p.agent).await;
     assert!(
         !seen["messages"]
             .as_array()
@@ -92,15 +84,7 @@ async fn mail_both_ways_threads_holds_and_never_answers_robots() {
             .iter()
             .any(|m| m["body"] == "Je réponds à sa place")
     );
-    let staff = call(
-        &app,
-        "GET",
-        &format!("/api/v1/tickets/{ticket}"),
-        &p.staff,
-        None,
-    )
-    .await
-    .json();
+    let staff = ticket_view(&app, ticket, &p.staff).await;
     assert!(
         staff["messages"]
             .as_array()
@@ -141,15 +125,7 @@ async fn mail_both_ways_threads_holds_and_never_answers_robots() {
     )
     .await
     .unwrap();
-    let staff = call(
-        &app,
-        "GET",
-        &format!("/api/v1/tickets/{ticket}"),
-        &p.staff,
-        None,
-    )
-    .await
-    .json();
+    let staff = ticket_view(&app, ticket, &p.staff).await;
     let second = held_id(&staff, "Achetez maintenant").expect("held");
     relais_desk::thread::release(&d, &it, second, false)
         .await

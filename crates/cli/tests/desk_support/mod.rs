@@ -117,12 +117,16 @@ pub fn mailgate_process(app: &TestApp, raw: &[u8]) -> (i32, String, String) {
     )
 }
 
+/// Ticket `id` as the token's owner reads it through the API.
+pub async fn ticket_view(app: &TestApp, id: i64, token: &str) -> serde_json::Value {
+    crate::support::call(app, "GET", &format!("/api/v1/tickets/{id}"), token, None)
+        .await
+        .json()
+}
+
 /// The bodies of the messages of ticket `id` that the token's owner sees.
 pub async fn bodies(app: &TestApp, id: i64, token: &str) -> Vec<String> {
-    let seen = crate::support::call(app, "GET", &format!("/api/v1/tickets/{id}"), token, None)
-        .await
-        .json();
-    seen["messages"]
+    ticket_view(app, id, token).await["messages"]
         .as_array()
         .unwrap()
         .iter()
