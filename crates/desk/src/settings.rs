@@ -42,7 +42,7 @@ fn may_change(p: &Principal) -> Result<()> {
 }
 
 /// Every (category, priority) the page shows, defaults first.
-fn lines() -> impl Iterator<Item = (&'static str, Priority)> {
+pub fn lines() -> impl Iterator<Item = (&'static str, Priority)> {
     std::iter::once("*")
         .chain(Category::ALL.iter().map(|c| c.as_str()))
         .flat_map(|c| Priority::ALL.iter().map(move |p| (c, *p)))

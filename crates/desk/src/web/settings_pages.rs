@@ -13,7 +13,7 @@ use relais_web::layout::render;
 use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 
 use super::services;
-use crate::model::{Category, Priority};
+use crate::model::Priority;
 use crate::settings::{self, TargetInput};
 
 /// One row of the targets table: a category (or the default) and, per
@@ -135,9 +135,7 @@ async fn save(
     CsrfForm(f): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<Response> {
     let p = ctx.require()?;
-    let targets: Vec<TargetInput> = std::iter::once("*")
-        .chain(Category::ALL.iter().map(|c| c.as_str()))
-        .flat_map(|c| Priority::ALL.iter().map(move |pr| (c, *pr)))
+    let targets: Vec<TargetInput> = settings::lines()
         .map(|(c, pr)| TargetInput {
             category: c.to_string(),
             priority: pr,
