@@ -153,6 +153,13 @@ fn correspondent_covers(
 }
 
 /// May `p` open a ticket on behalf of someone in `unit` of `delegation`?
+/// May `p` open requests for anyone besides themselves (some of whom
+/// [`may_open_for`] then accepts)?
+pub fn opens_for_others(p: &Principal) -> bool {
+    !p.scopes_for(&[Role::ItCorrespondent, Role::ItStaff, Role::Admin])
+        .is_empty()
+}
+
 pub fn may_open_for(p: &Principal, unit: Option<UnitId>, delegation: Option<DelegationId>) -> bool {
     DeskStaff::for_principal(p).is_ok_and(|s| delegation.is_none() || s.covers(delegation))
         || correspondent_covers(p, unit, delegation)

@@ -8,13 +8,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use relais_core::values::Email;
-use relais_core::{Error, PageRequest, Role};
+use relais_core::{Error, PageRequest};
 use relais_web::layout::render;
 use relais_web::{AppResult, AppState, CsrfForm, Ctx, PageCtx, T};
 use serde::Deserialize;
 
 use super::{category_options, forms, local, services, status_options, time_left, urgency_options};
-use crate::access::{DeskStaff, TicketAccess};
+use crate::access::{self, DeskStaff, TicketAccess};
 use crate::interventions::{self, Intervention};
 use crate::kb::{self, Article, Hit};
 use crate::known_issues::{self, KnownIssue};
@@ -115,9 +115,7 @@ async fn new_view(
         categories: category_options(t),
         urgencies: urgency_options(t),
         error,
-        for_others: !p
-            .scopes_for(&[Role::ItCorrespondent, Role::ItStaff, Role::Admin])
-            .is_empty(),
+        for_others: access::opens_for_others(p),
         for_email,
     })
 }
@@ -175,9 +173,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, m: Multipart) -> AppRes
     }
     let created = async {
         // For someone else: the person of the directory with that address.
-        let for_others = !p
-            .scopes_for(&[Role::ItCorrespondent, Role::ItStaff, Role::Admin])
-            .is_empty();
+        let for_others = access::opens_for_others(p);
         let requester_person_id = match f.opt("for_email").filter(|_| for_others) {
             None => None,
             Some(e) => {
