@@ -3,7 +3,7 @@
 //! queues a job for that instant, and the job closes the ticket only if it
 //! is still resolved since that same instant.
 
-use relais_core::{Error, Result, Timestamp};
+use relais_core::{Result, Timestamp};
 use relais_db::{DbResultExt, Tx};
 use relais_jobs::{JobError, JobHandler, NewJob};
 
@@ -57,14 +57,9 @@ pub(crate) async fn schedule_many(
     Ok(())
 }
 
-/// Sets the delay, in the caller's transaction (see [`crate::settings`]).
+/// Sets the delay, in the caller's transaction; [`crate::settings::save`]
+/// checks it (0 to 365 days) before.
 pub(crate) async fn set_delay_days(tx: &mut Tx, days: i64) -> Result<()> {
-    if !(0..=365).contains(&days) {
-        return Err(Error::invalid(
-            "autoclose_days",
-            "desk-error-autoclose-days",
-        ));
-    }
     sqlx::query("UPDATE desk_settings SET value = $1 WHERE key = 'autoclose_days'")
         .bind(days.to_string())
         .execute(&mut **tx)
