@@ -1,20 +1,23 @@
-//! Registrations written in groups. Every registration goes through
-//! [`register_many`]: the seat rules are decided in order, in memory, for a
-//! whole group of requests, under one lock of their sessions, and the group
-//! is written in one transaction with a few multi-row statements (the
-//! registrations, their audit entries, their notices). A group of one is the
+//! Registrations, cancellations and acceptances written in groups. Every one
+//! goes through [`write_group`]: the group's sessions are locked once, in id
+//! order; the cancellations and acceptances are checked and written one
+//! after the other (a freed seat goes to the waitlist at once); then the
+//! seat rules are decided in order, in memory, for the registrations; and
+//! the whole group is written in one transaction, its audit entries and
+//! notices in a few multi-row statements at the end. A group of one is the
 //! plain case.
 //!
 //! [`Registrar`] is what makes groups under load: requests that arrive while
 //! one group is being written wait and form the next group. On SQLite (one
 //! writer) and on PostgreSQL (where every audited change queues on the audit
 //! chain's head row until it commits) this turns a dozen round trips and one
-//! commit per registration into about ten round trips and one commit per group.
+//! commit per request into a few round trips per request and one commit per
+//! group.
 
 use std::collections::{HashMap, HashSet};
 
 use relais_core::{DelegationId, Error, Msg, PersonId, Principal, Result, Timestamp};
-use relais_db::audit::{self, Actor, Entry};
+use relais_db::audit::Actor;
 use relais_db::{DbResultExt, SqlBuf, Tx};
 use relais_directory::people::{self, PersonBrief};
 use tokio::sync::{mpsc, oneshot};
@@ -22,7 +25,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::access::TrainingOffice;
 use crate::model::RegistrationStatus;
 use crate::notices::{self, Notice};
-use crate::registrations::{Training, in_audience};
+use crate::registrations::{Change, Outbox, Training, check_change, in_audience, write_change};
 use crate::sessions::{self, Session};
 
 /// The most requests written in one group.
@@ -38,43 +41,85 @@ pub struct Ask {
     pub over_capacity_reason: Option<String>,
 }
 
-type Answer = Result<(i64, RegistrationStatus)>;
+/// One request of a group.
+#[derive(Debug, Clone)]
+pub enum Op {
+    Register(Ask),
+    /// A change to registration `id`, asked by `caller`.
+    Change {
+        change: Change,
+        caller: Principal,
+        id: i64,
+    },
+}
+
+/// What a request of a group did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    Registered(i64, RegistrationStatus),
+    Changed,
+}
+
+type Answer = Result<Done>;
 
 fn active_key(session: i64, person: PersonId) -> String {
     format!("{session}:{}", person.0)
 }
 
 /// Registers each ask, in order, as if one after the other; one answer per ask.
-pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Answer> {
-    let n = asks.len();
+pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Result<(i64, RegistrationStatus)>> {
+    write_group(t, asks.into_iter().map(Op::Register).collect())
+        .await
+        .into_iter()
+        .map(|a| match a? {
+            Done::Registered(id, status) => Ok((id, status)),
+            Done::Changed => Err(Error::internal("a registration answered as a change")),
+        })
+        .collect()
+}
+
+/// Carries out each request of a group in one transaction, as if one after
+/// the other (the changes first); one answer per request.
+pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
+    let n = ops.len();
     let mut out: Vec<Option<Answer>> = (0..n).map(|_| None).collect();
-    let persons: Vec<PersonId> = asks
+    // Whom each registration is for (none for a change).
+    let persons: Vec<Option<PersonId>> = ops
         .iter()
-        .map(|a| a.for_person.unwrap_or(a.caller.person_id))
+        .map(|op| match op {
+            Op::Register(a) => Some(a.for_person.unwrap_or(a.caller.person_id)),
+            Op::Change { .. } => None,
+        })
         .collect();
     // Who acts as a training office, and for whom (outside the transaction).
     let mut offices = Vec::with_capacity(n);
-    for (i, a) in asks.iter().enumerate() {
-        let by_officer = a.for_person.is_some_and(|p| p != a.caller.person_id)
-            || a.over_capacity_reason.is_some();
-        offices.push(if by_officer {
-            TrainingOffice::for_principal(&a.caller)
-                .map_err(|e| out[i] = Some(Err(e)))
-                .ok()
-        } else {
-            None
+    for (i, op) in ops.iter().enumerate() {
+        offices.push(match op {
+            Op::Register(a)
+                if a.for_person.is_some_and(|p| p != a.caller.person_id)
+                    || a.over_capacity_reason.is_some() =>
+            {
+                TrainingOffice::for_principal(&a.caller)
+                    .map_err(|e| out[i] = Some(Err(e)))
+                    .ok()
+            }
+            _ => None,
         });
     }
-    let mut unique = persons.clone();
+    let mut unique: Vec<PersonId> = persons.iter().flatten().copied().collect();
     unique.sort_unstable();
     unique.dedup();
     let read_at = std::time::Instant::now();
-    let briefs: HashMap<PersonId, PersonBrief> = match people::briefs(&t.db, &unique).await {
-        Ok(v) => v.into_iter().map(|b| (b.id, b)).collect(),
-        Err(e) => return (0..n).map(|_| Err(e.clone())).collect(),
+    let briefs: HashMap<PersonId, PersonBrief> = if unique.is_empty() {
+        HashMap::new()
+    } else {
+        match people::briefs(&t.db, &unique).await {
+            Ok(v) => v.into_iter().map(|b| (b.id, b)).collect(),
+            Err(e) => return (0..n).map(|_| Err(e.clone())).collect(),
+        }
     };
     for (i, p) in persons.iter().enumerate() {
-        if out[i].is_none() && !briefs.contains_key(p) {
+        if out[i].is_none() && p.is_some_and(|p| !briefs.contains_key(&p)) {
             out[i] = Some(Err(Error::invalid(
                 "person_id",
                 "training-error-unknown-person",
@@ -87,7 +132,7 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Answer> {
         let group = Group {
             t,
             now: t.clock.now(),
-            asks: &asks,
+            ops: &ops,
             offices: &offices,
             persons: &persons,
             briefs: &briefs,
@@ -119,28 +164,30 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Answer> {
         }
     }
     out.into_iter()
-        .map(|a| a.unwrap_or_else(|| Err(Error::internal("registration left unanswered"))))
+        .map(|a| a.unwrap_or_else(|| Err(Error::internal("request left unanswered"))))
         .collect()
 }
 
 struct Group<'a> {
     t: &'a Training,
     now: Timestamp,
-    asks: &'a [Ask],
+    ops: &'a [Op],
     offices: &'a [Option<TrainingOffice>],
-    persons: &'a [PersonId],
+    persons: &'a [Option<PersonId>],
     briefs: &'a HashMap<PersonId, PersonBrief>,
 }
 
 /// A registration decided, to be written.
-struct Decided {
-    ask: usize,
+struct Decided<'a> {
+    op: usize,
+    ask: &'a Ask,
+    person: PersonId,
     status: RegistrationStatus,
     over: Option<String>,
 }
 
 impl Group<'_> {
-    /// Writes the asks `live` in one transaction; answers per ask index.
+    /// Writes the requests `live` in one transaction; answers per request index.
     async fn write(&self, live: &[usize]) -> Result<Vec<(usize, Answer)>> {
         let clock = std::time::Instant::now();
         let mut tx = self.t.db.begin().await.db()?;
@@ -158,17 +205,108 @@ impl Group<'_> {
         result
     }
 
+    fn ask(&self, i: usize) -> Option<&Ask> {
+        match &self.ops[i] {
+            Op::Register(a) => Some(a),
+            Op::Change { .. } => None,
+        }
+    }
+
     async fn write_in(&self, tx: &mut Tx, live: &[usize]) -> Result<Vec<(usize, Answer)>> {
         let (t, now) = (self.t, self.now);
         let clock = std::time::Instant::now();
-        let ids: Vec<i64> = live.iter().map(|i| self.asks[*i].session_id).collect();
+        let mut answers = Vec::with_capacity(live.len());
+        let mut out = Outbox::default();
+        // Where the changed registrations are, read before their sessions
+        // are locked (and checked again after).
+        let changed: Vec<i64> = live
+            .iter()
+            .filter_map(|i| match &self.ops[*i] {
+                Op::Change { id, .. } => Some(*id),
+                Op::Register(_) => None,
+            })
+            .collect();
+        let mut session_of: HashMap<i64, i64> = HashMap::new();
+        if !changed.is_empty() {
+            let mut q = SqlBuf::new("SELECT id, session_id FROM registrations WHERE id IN ");
+            q.bind_list(changed.iter().copied());
+            session_of.extend(q.query_as::<(i64, i64)>().fetch_all(&mut **tx).await.db()?);
+        }
+        // Every session of the group, locked at once in id order, so that
+        // two groups (on two instances) cannot lock each other out.
+        let mut ids: Vec<i64> = live
+            .iter()
+            .filter_map(|i| self.ask(*i).map(|a| a.session_id))
+            .chain(session_of.values().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
         let mut sessions = sessions::lock_many(tx, t.db.backend(), now, &ids).await?;
+        let mut moved = false;
+        for &i in live {
+            let Op::Change { change, caller, id } = &self.ops[i] else {
+                continue;
+            };
+            let Some(s) = session_of.get(id).and_then(|s| sessions.get(s)) else {
+                answers.push((i, Err(Error::NotFound)));
+                continue;
+            };
+            match check_change(tx, *change, caller, *id, s, now).await {
+                // A database error may have spoilt the transaction (it does
+                // on PostgreSQL): the whole group is written again, each alone.
+                Err(Error::Internal(e)) => return Err(Error::Internal(e)),
+                Err(e) => answers.push((i, Err(e))),
+                Ok(c) => {
+                    write_change(tx, t, c, s, now, &mut out).await?;
+                    answers.push((i, Ok(Done::Changed)));
+                    moved = true;
+                }
+            }
+        }
+        let asks: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|i| self.ask(*i).is_some())
+            .collect();
+        if moved && !asks.is_empty() {
+            // The changes moved the counts the seat rules read.
+            sessions = sessions::read_locked(tx, now, &ids).await?;
+        }
+        let locked = clock.elapsed();
+        self.register_in(tx, &asks, &mut sessions, &mut out, &mut answers)
+            .await?;
+        let inserted = clock.elapsed();
+        out.flush(tx, now).await?;
+        tracing::debug!(
+            size = live.len(),
+            ?locked,
+            ?inserted,
+            queued = ?clock.elapsed(),
+            "registration group timings"
+        );
+        Ok(answers)
+    }
+
+    /// The registrations of the group, decided in order and written with a
+    /// few multi-row statements; their entries and notices go to `out`.
+    async fn register_in(
+        &self,
+        tx: &mut Tx,
+        asks: &[usize],
+        sessions: &mut HashMap<i64, Session>,
+        out: &mut Outbox,
+        answers: &mut Vec<(usize, Answer)>,
+    ) -> Result<()> {
+        let (t, now) = (self.t, self.now);
+        if asks.is_empty() {
+            return Ok(());
+        }
         // Who already holds a live registration for one of these sessions.
         let mut keys = SqlBuf::new("SELECT active_key FROM registrations WHERE active_key IN ");
-        keys.bind_list(
-            live.iter()
-                .map(|i| active_key(self.asks[*i].session_id, self.persons[*i])),
-        );
+        keys.bind_list(asks.iter().filter_map(|i| {
+            let a = self.ask(*i)?;
+            Some(active_key(a.session_id, self.persons[*i]?))
+        }));
         let mut taken: HashSet<String> = keys
             .query_as::<(String,)>()
             .fetch_all(&mut **tx)
@@ -177,32 +315,26 @@ impl Group<'_> {
             .into_iter()
             .map(|(k,)| k)
             .collect();
-        let mut answers = Vec::with_capacity(live.len());
-        let mut decided = Vec::with_capacity(live.len());
-        for &i in live {
-            match self.decide(&mut sessions, i, &mut taken) {
+        let mut decided = Vec::with_capacity(asks.len());
+        for &i in asks {
+            match self.decide(sessions, i, &mut taken) {
                 Ok(d) => decided.push(d),
                 Err(e) => answers.push((i, Err(e))),
             }
         }
-        if decided.is_empty() {
-            return Ok(answers);
-        }
-        let locked = clock.elapsed();
         let mut made: HashMap<String, i64> = HashMap::with_capacity(decided.len());
         for chunk in decided.chunks(32) {
             let mut sql = SqlBuf::new(
                 "INSERT INTO registrations (session_id, person_id, status, queued_at, over_capacity_reason, created_at, updated_at, active_key) VALUES ",
             );
             for (n, d) in chunk.iter().enumerate() {
-                let a = &self.asks[d.ask];
                 if n > 0 {
                     sql.push(", ");
                 }
                 sql.push("(")
-                    .bind(a.session_id)
+                    .bind(d.ask.session_id)
                     .push(", ")
-                    .bind(self.persons[d.ask].0)
+                    .bind(d.person.0)
                     .push(", ")
                     .bind(d.status.as_str())
                     .push(", ")
@@ -214,7 +346,7 @@ impl Group<'_> {
                     .push(", ")
                     .bind(now.0)
                     .push(", ")
-                    .bind(active_key(a.session_id, self.persons[d.ask]))
+                    .bind(active_key(d.ask.session_id, d.person))
                     .push(")");
             }
             sql.push(" RETURNING id, active_key");
@@ -225,22 +357,18 @@ impl Group<'_> {
                 .on_unique("session", "training-error-already-registered")?;
             made.extend(rows.into_iter().map(|(id, k)| (k, id)));
         }
-        let inserted = clock.elapsed();
-        let mut entries = Vec::with_capacity(decided.len());
-        let mut mails = Vec::with_capacity(decided.len());
         for d in decided {
-            let a = &self.asks[d.ask];
-            let person = self.persons[d.ask];
-            let Some(&id) = made.get(&active_key(a.session_id, person)) else {
+            let a = d.ask;
+            let Some(&id) = made.get(&active_key(a.session_id, d.person)) else {
                 return Err(Error::internal("a registration was not written"));
             };
-            entries.push(Entry {
-                at: now,
-                actor: Actor::of(&a.caller),
-                action: "registration.create".into(),
-                target: format!("registration:{id}"),
-                details: serde_json::json!({ "session": a.session_id, "person": person.0, "status": d.status.as_str(), "over_capacity_reason": d.over }),
-            });
+            out.audit(
+                now,
+                Actor::of(&a.caller),
+                "registration.create",
+                id,
+                serde_json::json!({ "session": a.session_id, "person": d.person.0, "status": d.status.as_str(), "over_capacity_reason": d.over }),
+            );
             let notice = match d.status {
                 RegistrationStatus::Confirmed => Some(Notice::Confirmed),
                 RegistrationStatus::Waitlisted => Some(Notice::Waitlisted),
@@ -248,35 +376,25 @@ impl Group<'_> {
                 _ => None,
             };
             if let (Some(n), Some(s)) = (notice, sessions.get(&a.session_id)) {
-                mails.push(notices::mail(t, n, id, s, &self.briefs[&person], now));
+                out.mails
+                    .push(notices::mail(t, n, id, s, &self.briefs[&d.person], now));
             }
-            answers.push((d.ask, Ok((id, d.status))));
+            answers.push((d.op, Ok(Done::Registered(id, d.status))));
         }
-        let rendered = clock.elapsed();
-        audit::record_many(tx, &entries).await.db()?;
-        let audited = clock.elapsed();
-        relais_mail::enqueue_many(tx, now, &mails).await.db()?;
-        tracing::debug!(
-            size = live.len(),
-            ?locked,
-            ?inserted,
-            ?rendered,
-            ?audited,
-            queued = ?clock.elapsed(),
-            "registration group timings"
-        );
-        Ok(answers)
+        Ok(())
     }
 
-    /// The seat rules for ask `i`, given what the asks before it in the
-    /// group took (the counts in `sessions` move as seats are taken).
+    /// The seat rules for request `i`, given what the requests before it in
+    /// the group took (the counts in `sessions` move as seats are taken).
     fn decide(
         &self,
         sessions: &mut HashMap<i64, Session>,
         i: usize,
         taken: &mut HashSet<String>,
-    ) -> Result<Decided> {
-        let a = &self.asks[i];
+    ) -> Result<Decided<'_>> {
+        let (Some(a), Some(person)) = (self.ask(i), self.persons[i]) else {
+            return Err(Error::internal("a change decided as a registration"));
+        };
         let office = self.offices[i].as_ref();
         let now = self.now;
         let s = sessions.get_mut(&a.session_id).ok_or(Error::NotFound)?;
@@ -296,7 +414,7 @@ impl Group<'_> {
                     "training-error-registration-closed",
                 ));
             }
-            if !in_audience(s, &self.briefs[&self.persons[i]]) {
+            if !in_audience(s, &self.briefs[&person]) {
                 return Err(Error::invalid("session", "training-error-not-in-audience"));
             }
         } else if now >= s.ends {
@@ -305,7 +423,7 @@ impl Group<'_> {
                 "training-error-registration-closed",
             ));
         }
-        let key = active_key(a.session_id, self.persons[i]);
+        let key = active_key(a.session_id, person);
         if taken.contains(&key) {
             return Err(Error::Conflict {
                 field: "session",
@@ -341,7 +459,9 @@ impl Group<'_> {
         s.seats_left = s.seats().left();
         taken.insert(key);
         Ok(Decided {
-            ask: i,
+            op: i,
+            ask: a,
+            person,
             status,
             over: reason.filter(|_| left == 0),
         })
@@ -352,7 +472,7 @@ impl Group<'_> {
 /// written wait for the next one. One per process; clones share it.
 #[derive(Clone)]
 pub struct Registrar {
-    queue: mpsc::Sender<(Ask, oneshot::Sender<Answer>)>,
+    queue: mpsc::Sender<(Op, oneshot::Sender<Answer>)>,
 }
 
 impl std::fmt::Debug for Registrar {
@@ -365,7 +485,7 @@ impl Registrar {
     /// Starts the task that writes the groups (on the current tokio runtime).
     /// It stops when the last clone of the registrar is dropped.
     pub fn start(t: Training) -> Registrar {
-        let (queue, mut rx) = mpsc::channel::<(Ask, oneshot::Sender<Answer>)>(4 * MAX_GROUP);
+        let (queue, mut rx) = mpsc::channel::<(Op, oneshot::Sender<Answer>)>(4 * MAX_GROUP);
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut group = vec![first];
@@ -375,9 +495,9 @@ impl Registrar {
                         Err(_) => break,
                     }
                 }
-                let (asks, replies): (Vec<Ask>, Vec<_>) = group.into_iter().unzip();
-                let size = asks.len();
-                let answers = register_many(&t, asks).await;
+                let (ops, replies): (Vec<Op>, Vec<_>) = group.into_iter().unzip();
+                let size = ops.len();
+                let answers = write_group(&t, ops).await;
                 tracing::debug!(size, "registration group written");
                 for (answer, reply) in answers.into_iter().zip(replies) {
                     // The caller may have gone (a closed connection): the
@@ -389,10 +509,18 @@ impl Registrar {
         Registrar { queue }
     }
 
-    pub async fn register(&self, ask: Ask) -> Answer {
+    pub async fn register(&self, ask: Ask) -> Result<(i64, RegistrationStatus)> {
+        match self.submit(Op::Register(ask)).await? {
+            Done::Registered(id, status) => Ok((id, status)),
+            Done::Changed => Err(Error::internal("a registration answered as a change")),
+        }
+    }
+
+    /// Queues a request for the next group and waits for its answer.
+    pub async fn submit(&self, op: Op) -> Answer {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send((ask, reply))
+            .send((op, reply))
             .await
             .map_err(|_| Error::internal("the registrar has stopped"))?;
         answer

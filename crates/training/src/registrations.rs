@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use crate::access::TrainingOffice;
 use crate::model::{Audience, RegistrationStatus, WaitlistMode};
 use crate::notices::{self, Notice};
-use crate::registrar::{Ask, Registrar, register_many};
+use crate::registrar::{Ask, Op, Registrar, register_many, write_group};
 use crate::sessions::{self, Session};
 
 pub const OFFER_EXPIRY_JOB: &str = "training.offer_expiry";
@@ -179,9 +179,58 @@ pub async fn register(
     }
 }
 
+/// What a change writes besides its own rows: audit entries, mails and
+/// jobs, written at the end of its transaction in a few multi-row
+/// statements, however many changes the transaction holds.
+#[derive(Default)]
+pub(crate) struct Outbox {
+    pub entries: Vec<audit::Entry>,
+    pub mails: Vec<relais_mail::OutgoingMail>,
+    pub jobs: Vec<NewJob>,
+}
+
+impl Outbox {
+    pub(crate) fn audit(
+        &mut self,
+        at: Timestamp,
+        actor: Actor,
+        action: &str,
+        registration: i64,
+        details: serde_json::Value,
+    ) {
+        self.entries.push(audit::Entry {
+            at,
+            actor,
+            action: action.to_string(),
+            target: format!("registration:{registration}"),
+            details,
+        });
+    }
+
+    pub(crate) async fn flush(self, tx: &mut Tx, now: Timestamp) -> Result<()> {
+        audit::record_many(tx, &self.entries).await.db()?;
+        relais_mail::enqueue_many(tx, now, &self.mails).await.db()?;
+        relais_jobs::enqueue_many(tx, now, self.jobs).await.db()?;
+        Ok(())
+    }
+}
+
 /// Fills free seats from the waitlist, in order: an offer for a limited
 /// time, or a confirmed seat at once in automatic mode.
 pub(crate) async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timestamp) -> Result<()> {
+    let mut out = Outbox::default();
+    promote_into(tx, t, s, now, &mut out).await?;
+    out.flush(tx, now).await
+}
+
+/// [`promote`], leaving the audit entries, mails and jobs in `out`.
+pub(crate) async fn promote_into(
+    tx: &mut Tx,
+    t: &Training,
+    s: &Session,
+    now: Timestamp,
+    out: &mut Outbox,
+) -> Result<()> {
     let mut left = {
         let (taken,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status IN ('confirmed', 'offered')",
@@ -209,127 +258,170 @@ pub(crate) async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timesta
         match s.waitlist_mode {
             WaitlistMode::Automatic => {
                 set_status(tx, now, id, RegistrationStatus::Confirmed, None).await?;
-                notices::send(tx, t, Notice::Confirmed, id, s, &person, now).await?;
+                out.mails
+                    .push(notices::mail(t, Notice::Confirmed, id, s, &person, now));
             }
             WaitlistMode::TimedOffer => {
                 let expires = now.plus_secs(s.offer_hours * 3600).min(s.starts);
                 set_status(tx, now, id, RegistrationStatus::Offered, Some(expires)).await?;
-                relais_jobs::enqueue(
-                    tx,
-                    now,
+                out.jobs.push(
                     NewJob::new(OFFER_EXPIRY_JOB, serde_json::json!({ "registration": id }))
                         .dedup(format!("offer-expiry:{id}"))
                         .at(expires),
-                )
-                .await
-                .db()?;
-                notices::send(tx, t, Notice::Offered { expires }, id, s, &person, now).await?;
+                );
+                out.mails.push(notices::mail(
+                    t,
+                    Notice::Offered { expires },
+                    id,
+                    s,
+                    &person,
+                    now,
+                ));
             }
         }
-        audit::record(
-            tx,
+        out.audit(
             now,
             Actor::SYSTEM,
             "registration.promote",
-            &format!("registration:{id}"),
+            id,
             serde_json::json!({ "mode": s.waitlist_mode.as_str() }),
-        )
-        .await
-        .db()?;
+        );
         left -= 1;
     }
     Ok(())
 }
 
-/// Cancels a registration: its person may, and so may the session's training office.
-pub async fn cancel(t: &Training, caller: &Principal, id: i64) -> Result<()> {
-    let now = t.clock.now();
-    let mut tx = t.db.begin().await.db()?;
-    let result = async {
-        let session_id = session_of(&mut tx, id).await?;
-        let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
-        let (_, _, person_id, status, ..) = load_locked(&mut tx, id, session_id).await?;
-        if person_id != caller.person_id.0 {
-            TrainingOffice::for_principal(caller)?
-                .check(s.delegation_id.map(relais_core::DelegationId))?;
+/// A change a person asks of one of their registrations (or, for a
+/// cancellation, the session's training office).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Cancel,
+    /// Accept a waitlist offer before it lapses.
+    Accept,
+}
+
+/// A change found possible, to be written.
+pub(crate) struct Checked {
+    change: Change,
+    actor: Actor,
+    id: i64,
+    person_id: i64,
+    status: RegistrationStatus,
+}
+
+/// Checks a change in its session, which the caller has locked. It only
+/// reads: when it fails, nothing was written.
+pub(crate) async fn check_change(
+    tx: &mut Tx,
+    change: Change,
+    caller: &Principal,
+    id: i64,
+    s: &Session,
+    now: Timestamp,
+) -> Result<Checked> {
+    let (_, _, person_id, status, _, expires, ..) = load_locked(tx, id, s.id).await?;
+    let parsed = RegistrationStatus::parse(&status);
+    match change {
+        Change::Cancel => {
+            if person_id != caller.person_id.0 {
+                TrainingOffice::for_principal(caller)?
+                    .check(s.delegation_id.map(relais_core::DelegationId))?;
+            }
+            if !parsed.is_some_and(|st| st.is_active()) {
+                return Err(invalid("registration", "training-error-not-active"));
+            }
         }
-        let status = RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
-        if !status.is_active() {
-            return Err(invalid("registration", "training-error-not-active"));
+        Change::Accept => {
+            if person_id != caller.person_id.0 {
+                return Err(Error::Forbidden);
+            }
+            if s.cancelled || now >= s.starts {
+                return Err(invalid("registration", "training-error-session-cancelled"));
+            }
+            match (parsed, expires) {
+                (Some(RegistrationStatus::Offered), Some(e)) if e > now.0 => {}
+                (Some(RegistrationStatus::Offered), _)
+                | (Some(RegistrationStatus::Cancelled), Some(_)) => {
+                    return Err(invalid("registration", "training-error-offer-lapsed"));
+                }
+                _ => return Err(invalid("registration", "training-error-no-offer")),
+            }
         }
-        set_status(&mut tx, now, id, RegistrationStatus::Cancelled, None).await?;
-        audit::record(
-            &mut tx,
-            now,
-            Actor::of(caller),
-            "registration.cancel",
-            &format!("registration:{id}"),
-            serde_json::json!({ "was": status.as_str() }),
-        )
-        .await
-        .db()?;
-        let person = people::brief_in(&mut tx, PersonId(person_id)).await?;
-        notices::send(
-            &mut tx,
-            t,
-            Notice::Cancelled {
-                had_seat: status == RegistrationStatus::Confirmed,
-            },
-            id,
-            &s,
-            &person,
-            now,
-        )
-        .await?;
-        if status.holds_seat() {
-            promote(&mut tx, t, &s, now).await?;
-        }
-        Ok(())
     }
-    .await;
-    relais_db::finish(tx, result).await
+    Ok(Checked {
+        change,
+        actor: Actor::of(caller),
+        id,
+        person_id,
+        status: parsed.unwrap_or(RegistrationStatus::Cancelled),
+    })
+}
+
+/// Writes a checked change; a cancelled seat goes to the waitlist.
+pub(crate) async fn write_change(
+    tx: &mut Tx,
+    t: &Training,
+    c: Checked,
+    s: &Session,
+    now: Timestamp,
+    out: &mut Outbox,
+) -> Result<()> {
+    let change = c.change;
+    let (next, action, details) = match change {
+        Change::Cancel => (
+            RegistrationStatus::Cancelled,
+            "registration.cancel",
+            serde_json::json!({ "was": c.status.as_str() }),
+        ),
+        Change::Accept => (
+            RegistrationStatus::Confirmed,
+            "registration.accept",
+            serde_json::json!({}),
+        ),
+    };
+    set_status(tx, now, c.id, next, None).await?;
+    out.audit(now, c.actor, action, c.id, details);
+    let person = people::brief_in(tx, PersonId(c.person_id)).await?;
+    let notice = match change {
+        Change::Cancel => Notice::Cancelled {
+            had_seat: c.status == RegistrationStatus::Confirmed,
+        },
+        Change::Accept => Notice::Confirmed,
+    };
+    out.mails
+        .push(notices::mail(t, notice, c.id, s, &person, now));
+    if change == Change::Cancel && c.status.holds_seat() {
+        promote_into(tx, t, s, now, out).await?;
+    }
+    Ok(())
+}
+
+async fn change(t: &Training, caller: &Principal, id: i64, change: Change) -> Result<()> {
+    let op = Op::Change {
+        change,
+        caller: caller.clone(),
+        id,
+    };
+    let answer = match &t.registrar {
+        Some(r) => r.submit(op).await,
+        None => write_group(t, vec![op])
+            .await
+            .pop()
+            .unwrap_or_else(|| Err(Error::internal("no answer"))),
+    };
+    answer.map(|_| ())
+}
+
+/// Cancels a registration: its person may, and so may the session's training
+/// office. Through the service's [`Registrar`] when it has one, written with
+/// the registrations and other changes that arrive with it.
+pub async fn cancel(t: &Training, caller: &Principal, id: i64) -> Result<()> {
+    change(t, caller, id, Change::Cancel).await
 }
 
 /// Accepts a waitlist offer before it lapses.
 pub async fn accept(t: &Training, caller: &Principal, id: i64) -> Result<()> {
-    let now = t.clock.now();
-    let mut tx = t.db.begin().await.db()?;
-    let result = async {
-        let session_id = session_of(&mut tx, id).await?;
-        let s = sessions::lock(&mut tx, t.db.backend(), now, session_id).await?;
-        let (_, _, person_id, status, _, expires, ..) =
-            load_locked(&mut tx, id, session_id).await?;
-        if person_id != caller.person_id.0 {
-            return Err(Error::Forbidden);
-        }
-        if s.cancelled || now >= s.starts {
-            return Err(invalid("registration", "training-error-session-cancelled"));
-        }
-        match (RegistrationStatus::parse(&status), expires) {
-            (Some(RegistrationStatus::Offered), Some(e)) if e > now.0 => {}
-            (Some(RegistrationStatus::Offered), _)
-            | (Some(RegistrationStatus::Cancelled), Some(_)) => {
-                return Err(invalid("registration", "training-error-offer-lapsed"));
-            }
-            _ => return Err(invalid("registration", "training-error-no-offer")),
-        }
-        set_status(&mut tx, now, id, RegistrationStatus::Confirmed, None).await?;
-        audit::record(
-            &mut tx,
-            now,
-            Actor::of(caller),
-            "registration.accept",
-            &format!("registration:{id}"),
-            serde_json::json!({}),
-        )
-        .await
-        .db()?;
-        let person = people::brief_in(&mut tx, PersonId(person_id)).await?;
-        notices::send(&mut tx, t, Notice::Confirmed, id, &s, &person, now).await?;
-        Ok(())
-    }
-    .await;
-    relais_db::finish(tx, result).await
+    change(t, caller, id, Change::Accept).await
 }
 
 /// Lapses an offer whose time has come, and offers the seat to the next person.

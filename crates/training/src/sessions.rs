@@ -502,6 +502,15 @@ pub async fn lock_many(
     read_many(tx, now, &ids).await
 }
 
+/// Reads again, with their counts, sessions this transaction has locked.
+pub(crate) async fn read_locked(
+    tx: &mut Tx,
+    now: Timestamp,
+    ids: &[i64],
+) -> Result<HashMap<i64, Session>> {
+    read_many(tx, now, ids).await
+}
+
 /// Several sessions with their counts, by id, in two queries. Missing ids are left out.
 pub async fn get_many(db: &Db, clock: &dyn Clock, ids: &[i64]) -> Result<HashMap<i64, Session>> {
     if ids.is_empty() {

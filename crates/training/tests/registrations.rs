@@ -640,3 +640,95 @@ async fn the_registrar_answers_each_request_of_a_burst() {
     .unwrap();
     assert_eq!(n, 5);
 }
+
+#[tokio::test]
+async fn changes_and_registrations_share_one_group() {
+    use relais_core::Error;
+    use relais_training::registrar::{Ask, Done, Op, write_group};
+    use relais_training::registrations::Change;
+    let w = World::new().await;
+    let s = w.session(2, |_| {}).await;
+    let (a, _) = w.register(2, s).await.unwrap();
+    let (b, _) = w.register(4, s).await.unwrap();
+    let (c, st) = w.register(5, s).await.unwrap();
+    assert_eq!(st, RegistrationStatus::Waitlisted);
+    let (entries_before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    let mails_before = w.mails("").await;
+    let change = |n: usize, change: Change, id: i64| Op::Change {
+        change,
+        caller: w.person(n),
+        id,
+    };
+    let answers = write_group(
+        &w.t,
+        vec![
+            // P6 registers in the same group as P2 leaves: the seat P2 frees
+            // goes to P5, first in line, not to P6.
+            Op::Register(Ask {
+                caller: w.person(6),
+                session_id: s,
+                for_person: None,
+                over_capacity_reason: None,
+            }),
+            change(2, Change::Cancel, a),
+            // Someone else's registration, an offer that does not exist, a
+            // registration that does not exist: refused, nothing written.
+            change(7, Change::Cancel, b),
+            change(4, Change::Accept, b),
+            change(4, Change::Cancel, a + b + c + 100),
+            // P5 accepts the offer made earlier in this very group.
+            change(5, Change::Accept, c),
+        ],
+    )
+    .await;
+    assert!(
+        matches!(
+            answers[0],
+            Ok(Done::Registered(_, RegistrationStatus::Waitlisted))
+        ),
+        "{:?}",
+        answers[0]
+    );
+    assert_eq!(answers[1].as_ref().ok(), Some(&Done::Changed));
+    assert!(
+        matches!(answers[2], Err(Error::Forbidden)),
+        "{:?}",
+        answers[2]
+    );
+    assert!(
+        format!("{:?}", answers[3]).contains("training-error-no-offer"),
+        "{:?}",
+        answers[3]
+    );
+    assert!(
+        matches!(answers[4], Err(Error::NotFound)),
+        "{:?}",
+        answers[4]
+    );
+    assert_eq!(answers[5].as_ref().ok(), Some(&Done::Changed));
+    assert_eq!(
+        (w.status(a).await, w.status(b).await, w.status(c).await),
+        ("cancelled".into(), "confirmed".into(), "confirmed".into())
+    );
+    // Entries: the cancellation, the promotion, the acceptance, the
+    // registration. Mails: cancelled, offered, confirmed, waitlisted.
+    let (entries_after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(entries_after - entries_before, 4);
+    assert_eq!(w.mails("").await - mails_before, 4);
+    let (expiries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE dedup_key = $1")
+        .bind(format!("offer-expiry:{c}"))
+        .fetch_one(w.db.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(expiries, 1, "the offer's expiry is queued with the group");
+    assert!(matches!(
+        relais_db::audit::verify(&w.db.db).await.unwrap(),
+        relais_db::audit::Verdict::Intact { .. }
+    ));
+}
