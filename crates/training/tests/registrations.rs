@@ -639,6 +639,55 @@ async fn the_registrar_answers_each_request_of_a_burst() {
     .await
     .unwrap();
     assert_eq!(n, 5);
+    // The five seated cancel through the registrar while others register:
+    // each freed seat is offered to the next in line, once.
+    let seated: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, person_id FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
+    )
+    .bind(s)
+    .fetch_all(w.db.db.pool())
+    .await
+    .unwrap();
+    let mut tasks = Vec::new();
+    for (id, person) in seated {
+        let (t, p) = (t.clone(), principal(PersonId(person), vec![]));
+        tasks.push(tokio::spawn(async move {
+            registrations::cancel(&t, &p, id).await.map(|()| None)
+        }));
+    }
+    let late = w.session(5, |_| {}).await;
+    for n in 2..=6 {
+        let (t, p) = (t.clone(), w.person(n));
+        tasks.push(tokio::spawn(async move {
+            registrations::register(&t, &p, late, None, None)
+                .await
+                .map(|(_, st)| Some(st))
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let counts: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM registrations WHERE session_id = $1 GROUP BY status ORDER BY status",
+    )
+    .bind(s)
+    .fetch_all(w.db.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        counts,
+        vec![
+            ("cancelled".to_string(), 5),
+            ("offered".to_string(), 5),
+            ("waitlisted".to_string(), 29)
+        ]
+    );
+    let (offers,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'training.offer_expiry'")
+            .fetch_one(w.db.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(offers, 5);
 }
 
 #[tokio::test]

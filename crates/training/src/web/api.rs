@@ -263,11 +263,12 @@ async fn register(
               (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn cancel(
     State(state): State<AppState>,
+    Extension(registrars): Extension<Registrars>,
     ctx: Ctx,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Registration>> {
     let p = ctx.require()?;
-    let t = services(&state);
+    let t = registering(&state, &registrars);
     registrations::cancel(&t, p, id).await?;
     Ok(Json(registrations::get(&t, p, id).await?))
 }
@@ -278,11 +279,12 @@ async fn cancel(
               (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn accept(
     State(state): State<AppState>,
+    Extension(registrars): Extension<Registrars>,
     ctx: Ctx,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<Registration>> {
     let p = ctx.require()?;
-    let t = services(&state);
+    let t = registering(&state, &registrars);
     registrations::accept(&t, p, id).await?;
     Ok(Json(registrations::get(&t, p, id).await?))
 }

@@ -720,21 +720,23 @@ fn back_to(b: &Back) -> String {
 
 async fn cancel_form(
     State(state): State<AppState>,
+    Extension(registrars): Extension<Registrars>,
     ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(b): CsrfForm<Back>,
 ) -> AppResult<Response> {
-    registrations::cancel(&services(&state), ctx.require()?, id).await?;
+    registrations::cancel(&registering(&state, &registrars), ctx.require()?, id).await?;
     Ok(Redirect::to(&with_done(&back_to(&b), RegistrationStatus::Cancelled)).into_response())
 }
 
 async fn accept_form(
     State(state): State<AppState>,
+    Extension(registrars): Extension<Registrars>,
     ctx: Ctx,
     Path(id): Path<i64>,
     CsrfForm(b): CsrfForm<Back>,
 ) -> AppResult<Response> {
-    registrations::accept(&services(&state), ctx.require()?, id).await?;
+    registrations::accept(&registering(&state, &registrars), ctx.require()?, id).await?;
     Ok(Redirect::to(&with_done(&back_to(&b), RegistrationStatus::Confirmed)).into_response())
 }
 
