@@ -22,7 +22,8 @@
 #   KILL_AFTER (seconds into S1 before kill -9, default 1.5), PORT (18712, and the
 #   next ones), RELAIS_BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #   PG_OPTS (sslmode=disable), KEEP (set: keep the work folder and database),
-#   PERF (a file: `perf record -g` of instance a during S1, PERF_SECS seconds, 3),
+#   PERF (a file: `perf record -g` of instance a during S1, PERF_SECS seconds, 3;
+#   PERF_ALL=1: of the whole machine, driver and SMTP listener included),
 #   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv).
 # Only loopback addresses are used; every run is bounded in requests and time.
 set -euo pipefail
@@ -256,7 +257,9 @@ burst() { # LABEL KILL MEASURE
     --answers "$WORK/answers.jsonl" --concurrency "$CONCURRENCY" --time-limit "$TIME_LIMIT" "${lenient[@]}" >"$WORK/out.txt" &
   local driver=$! rc=0
   if [[ -n ${PERF:-} ]]; then # profile instance a for PERF_SECS seconds of S1
-    perf record -F 999 -g -p "${PIDS[a]}" -o "$PERF" -- sleep "${PERF_SECS:-3}" >/dev/null 2>&1 &
+    local who=(-p "${PIDS[a]}")
+    [[ -n ${PERF_ALL:-} ]] && who=(-a)
+    perf record -F 999 -g "${who[@]}" -o "$PERF" -- sleep "${PERF_SECS:-3}" >/dev/null 2>&1 &
   fi
   if [[ $kill == 1 ]]; then
     sleep "$KILL_AFTER"

@@ -157,6 +157,10 @@ impl Db {
                 .max_connections(max)
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
+                // A connection to a local file does not go stale; the ping
+                // sqlx sends by default is one more round trip to the
+                // connection's thread at every checkout.
+                .test_before_acquire(false)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute(

@@ -81,16 +81,6 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Result<(i64, Reg
 /// Carries out each request of a group in one transaction, as if one after
 /// the other (the changes first); one answer per request.
 pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
-    write_group_knowing(t, ops, HashMap::new()).await
-}
-
-/// [`write_group`], with the briefs of some of the people registered
-/// already read.
-async fn write_group_knowing(
-    t: &Training,
-    ops: Vec<Op>,
-    mut briefs: HashMap<PersonId, PersonBrief>,
-) -> Vec<Answer> {
     let n = ops.len();
     let mut out: Vec<Option<Answer>> = (0..n).map(|_| None).collect();
     // Whom each registration is for (none for a change).
@@ -116,21 +106,18 @@ async fn write_group_knowing(
             _ => None,
         });
     }
-    let mut unique: Vec<PersonId> = persons
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|p| !briefs.contains_key(p))
-        .collect();
+    let mut unique: Vec<PersonId> = persons.iter().flatten().copied().collect();
     unique.sort_unstable();
     unique.dedup();
     let read_at = std::time::Instant::now();
-    if !unique.is_empty() {
+    let briefs: HashMap<PersonId, PersonBrief> = if unique.is_empty() {
+        HashMap::new()
+    } else {
         match people::briefs(&t.db, &unique).await {
-            Ok(v) => briefs.extend(v.into_iter().map(|b| (b.id, b))),
+            Ok(v) => v.into_iter().map(|b| (b.id, b)).collect(),
             Err(e) => return (0..n).map(|_| Err(e.clone())).collect(),
         }
-    }
+    };
     for (i, p) in persons.iter().enumerate() {
         if out[i].is_none() && p.is_some_and(|p| !briefs.contains_key(&p)) {
             out[i] = Some(Err(Error::invalid(
@@ -485,13 +472,8 @@ impl Group<'_> {
 /// written wait for the next one. One per process; clones share it.
 #[derive(Clone)]
 pub struct Registrar {
-    queue: mpsc::Sender<Queued>,
-    db: relais_db::Db,
+    queue: mpsc::Sender<(Op, oneshot::Sender<Answer>)>,
 }
-
-/// A request waiting for its group, with the brief of the person it
-/// registers when the request could read it.
-type Queued = (Op, Option<PersonBrief>, oneshot::Sender<Answer>);
 
 impl std::fmt::Debug for Registrar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -503,8 +485,7 @@ impl Registrar {
     /// Starts the task that writes the groups (on the current tokio runtime).
     /// It stops when the last clone of the registrar is dropped.
     pub fn start(t: Training) -> Registrar {
-        let (queue, mut rx) = mpsc::channel::<Queued>(4 * MAX_GROUP);
-        let db = t.db.clone();
+        let (queue, mut rx) = mpsc::channel::<(Op, oneshot::Sender<Answer>)>(4 * MAX_GROUP);
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut group = vec![first];
@@ -514,16 +495,9 @@ impl Registrar {
                         Err(_) => break,
                     }
                 }
-                let size = group.len();
-                let mut ops = Vec::with_capacity(size);
-                let mut replies = Vec::with_capacity(size);
-                let mut briefs = HashMap::with_capacity(size);
-                for (op, brief, reply) in group {
-                    ops.push(op);
-                    replies.push(reply);
-                    briefs.extend(brief.map(|b| (b.id, b)));
-                }
-                let answers = write_group_knowing(&t, ops, briefs).await;
+                let (ops, replies): (Vec<Op>, Vec<_>) = group.into_iter().unzip();
+                let size = ops.len();
+                let answers = write_group(&t, ops).await;
                 tracing::debug!(size, "registration group written");
                 for (answer, reply) in answers.into_iter().zip(replies) {
                     // The caller may have gone (a closed connection): the
@@ -532,16 +506,11 @@ impl Registrar {
                 }
             }
         });
-        Registrar { queue, db }
+        Registrar { queue }
     }
 
-    /// Registers through the next group. The person's brief is read here,
-    /// by the request, on a reading connection, while the group before it
-    /// is written: the group then goes straight to its transaction.
     pub async fn register(&self, ask: Ask) -> Result<(i64, RegistrationStatus)> {
-        let person = ask.for_person.unwrap_or(ask.caller.person_id);
-        let brief = people::briefs(&self.db, &[person]).await?.pop();
-        match self.send(Op::Register(ask), brief).await? {
+        match self.submit(Op::Register(ask)).await? {
             Done::Registered(id, status) => Ok((id, status)),
             Done::Changed => Err(Error::internal("a registration answered as a change")),
         }
@@ -549,13 +518,9 @@ impl Registrar {
 
     /// Queues a request for the next group and waits for its answer.
     pub async fn submit(&self, op: Op) -> Answer {
-        self.send(op, None).await
-    }
-
-    async fn send(&self, op: Op, brief: Option<PersonBrief>) -> Answer {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send((op, brief, reply))
+            .send((op, reply))
             .await
             .map_err(|_| Error::internal("the registrar has stopped"))?;
         answer
