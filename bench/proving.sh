@@ -24,7 +24,9 @@
 #   PG_OPTS (sslmode=disable), KEEP (set: keep the work folder and database),
 #   PERF (a file: `perf record -g` of instance a during S1, PERF_SECS seconds, 3;
 #   PERF_ALL=1: of the whole machine, driver and SMTP listener included),
-#   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv).
+#   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv),
+#   RELAIS_BIN (another `relais` binary to run, e.g. a copy of an earlier build
+#   for an A/B comparison; the driver and checker stay those of this tree).
 # Only loopback addresses are used; every run is bounded in requests and time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +37,7 @@ case $MODE in
   ci) BUILD=${BUILD:-debug} ;;
   measure | s1 | scaleout | crash) BUILD=${BUILD:-release} ;;
   *)
-    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
@@ -59,7 +61,7 @@ PROFILE_FLAG=--release
 # shellcheck disable=SC2086
 cargo build $PROFILE_FLAG --locked -p relais -p relais-bench >/dev/null
 BIN=$CARGO_TARGET_DIR/$BUILD
-RELAIS=$BIN/relais
+RELAIS=${RELAIS_BIN:-$BIN/relais}
 LOAD=$BIN/relais-load
 BENCH=$BIN/relais-bench
 
