@@ -173,6 +173,15 @@ impl World {
         s
     }
 
+    /// A `SELECT COUNT(*)` with its integer parameters.
+    async fn count(&self, sql: &'static str, binds: &[i64]) -> i64 {
+        let mut q = sqlx::query_as::<_, (i64,)>(sql);
+        for b in binds {
+            q = q.bind(*b);
+        }
+        q.fetch_one(self.db.db.pool()).await.unwrap().0
+    }
+
     async fn mails(&self, key: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND payload LIKE $1",
@@ -342,10 +351,7 @@ async fn bad_sessions_are_refused() {
             other => panic!("expected an error on {field}, got {other:?}"),
         }
     }
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM training_sessions")
-        .fetch_one(w.db.db.pool())
-        .await
-        .unwrap();
+    let n = w.count("SELECT COUNT(*) FROM training_sessions", &[]).await;
     assert_eq!(n, 0, "nothing half-written");
     let agent = TrainingOffice::for_principal(&w.person(2));
     assert!(matches!(agent, Err(relais_core::Error::Forbidden)));
@@ -476,11 +482,12 @@ async fn an_officer_registers_someone_moves_them_and_may_exceed_capacity_with_a_
             .unwrap(),
         RegistrationStatus::Waitlisted
     );
-    let (logged,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE details LIKE '%Intervenant invité%'")
-            .fetch_one(w.db.db.pool())
-            .await
-            .unwrap();
+    let logged = w
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE details LIKE '%Intervenant invité%'",
+            &[],
+        )
+        .await;
     assert_eq!(logged, 1);
 }
 
@@ -533,7 +540,7 @@ async fn never_more_confirmed_than_capacity_under_a_race() {
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    let (held,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status IN ('confirmed', 'offered')").bind(s).fetch_one(w.db.db.pool()).await.unwrap();
+    let held = w.count("SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status IN ('confirmed', 'offered')", &[s]).await;
     assert_eq!(
         held, 5,
         "every freed seat offered to the next in line, no more"
@@ -552,10 +559,7 @@ async fn a_group_is_decided_in_order_and_written_at_once() {
         for_person: None,
         over_capacity_reason: None,
     };
-    let (entries_before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
-        .fetch_one(w.db.db.pool())
-        .await
-        .unwrap();
+    let entries_before = w.count("SELECT COUNT(*) FROM audit_log", &[]).await;
     let mails_before = w.mails("").await;
     let answers = register_many(
         &w.t,
@@ -595,10 +599,7 @@ async fn a_group_is_decided_in_order_and_written_at_once() {
         .unwrap();
     assert_eq!((first.position, second.position), (Some(1), Some(2)));
     // One audit entry and one notice per registration written, chain intact.
-    let (entries_after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
-        .fetch_one(w.db.db.pool())
-        .await
-        .unwrap();
+    let entries_after = w.count("SELECT COUNT(*) FROM audit_log", &[]).await;
     assert_eq!(entries_after - entries_before, 4);
     assert_eq!(w.mails("").await - mails_before, 4);
     assert!(matches!(
@@ -682,11 +683,12 @@ async fn the_registrar_answers_each_request_of_a_burst() {
             ("waitlisted".to_string(), 29)
         ]
     );
-    let (offers,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'training.offer_expiry'")
-            .fetch_one(w.db.db.pool())
-            .await
-            .unwrap();
+    let offers = w
+        .count(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'training.offer_expiry'",
+            &[],
+        )
+        .await;
     assert_eq!(offers, 5);
 }
 
@@ -701,10 +703,7 @@ async fn changes_and_registrations_share_one_group() {
     let (b, _) = w.register(4, s).await.unwrap();
     let (c, st) = w.register(5, s).await.unwrap();
     assert_eq!(st, RegistrationStatus::Waitlisted);
-    let (entries_before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
-        .fetch_one(w.db.db.pool())
-        .await
-        .unwrap();
+    let entries_before = w.count("SELECT COUNT(*) FROM audit_log", &[]).await;
     let mails_before = w.mails("").await;
     let change = |n: usize, change: Change, id: i64| Op::Change {
         change,
@@ -764,10 +763,7 @@ async fn changes_and_registrations_share_one_group() {
     );
     // Entries: the cancellation, the promotion, the acceptance, the
     // registration. Mails: cancelled, offered, confirmed, waitlisted.
-    let (entries_after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
-        .fetch_one(w.db.db.pool())
-        .await
-        .unwrap();
+    let entries_after = w.count("SELECT COUNT(*) FROM audit_log", &[]).await;
     assert_eq!(entries_after - entries_before, 4);
     assert_eq!(w.mails("").await - mails_before, 4);
     let (expiries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE dedup_key = $1")
