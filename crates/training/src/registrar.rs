@@ -60,6 +60,16 @@ pub enum Done {
     Changed,
 }
 
+impl Done {
+    /// The answer to a registration: its id and status.
+    fn registration(self) -> Result<(i64, RegistrationStatus)> {
+        match self {
+            Done::Registered(id, status) => Ok((id, status)),
+            Done::Changed => Err(Error::internal("a registration answered as a change")),
+        }
+    }
+}
+
 type Answer = Result<Done>;
 
 fn active_key(session: i64, person: PersonId) -> String {
@@ -71,10 +81,7 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Result<(i64, Reg
     write_group(t, asks.into_iter().map(Op::Register).collect())
         .await
         .into_iter()
-        .map(|a| match a? {
-            Done::Registered(id, status) => Ok((id, status)),
-            Done::Changed => Err(Error::internal("a registration answered as a change")),
-        })
+        .map(|a| a?.registration())
         .collect()
 }
 
@@ -510,10 +517,7 @@ impl Registrar {
     }
 
     pub async fn register(&self, ask: Ask) -> Result<(i64, RegistrationStatus)> {
-        match self.submit(Op::Register(ask)).await? {
-            Done::Registered(id, status) => Ok((id, status)),
-            Done::Changed => Err(Error::internal("a registration answered as a change")),
-        }
+        self.submit(Op::Register(ask)).await?.registration()
     }
 
     /// Queues a request for the next group and waits for its answer.
