@@ -41,6 +41,13 @@ pub struct Ask {
     pub over_capacity_reason: Option<String>,
 }
 
+impl Ask {
+    /// Whom the registration is for.
+    pub fn person(&self) -> PersonId {
+        self.for_person.unwrap_or(self.caller.person_id)
+    }
+}
+
 /// One request of a group.
 #[derive(Debug, Clone)]
 pub enum Op {
@@ -90,14 +97,6 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Result<(i64, Reg
 pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
     let n = ops.len();
     let mut out: Vec<Option<Answer>> = (0..n).map(|_| None).collect();
-    // Whom each registration is for (none for a change).
-    let persons: Vec<Option<PersonId>> = ops
-        .iter()
-        .map(|op| match op {
-            Op::Register(a) => Some(a.for_person.unwrap_or(a.caller.person_id)),
-            Op::Change { .. } => None,
-        })
-        .collect();
     // Who acts as a training office, and for whom (outside the transaction).
     let mut offices = Vec::with_capacity(n);
     for (i, op) in ops.iter().enumerate() {
@@ -113,7 +112,13 @@ pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
             _ => None,
         });
     }
-    let mut unique: Vec<PersonId> = persons.iter().flatten().copied().collect();
+    let mut unique: Vec<PersonId> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Register(a) => Some(a.person()),
+            Op::Change { .. } => None,
+        })
+        .collect();
     unique.sort_unstable();
     unique.dedup();
     let read_at = std::time::Instant::now();
@@ -125,8 +130,11 @@ pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
             Err(e) => return (0..n).map(|_| Err(e.clone())).collect(),
         }
     };
-    for (i, p) in persons.iter().enumerate() {
-        if out[i].is_none() && p.is_some_and(|p| !briefs.contains_key(&p)) {
+    for (i, op) in ops.iter().enumerate() {
+        if let Op::Register(a) = op
+            && out[i].is_none()
+            && !briefs.contains_key(&a.person())
+        {
             out[i] = Some(Err(Error::invalid(
                 "person_id",
                 "training-error-unknown-person",
@@ -141,7 +149,6 @@ pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
             now: t.clock.now(),
             ops: &ops,
             offices: &offices,
-            persons: &persons,
             briefs: &briefs,
         };
         match group.write(&live).await {
@@ -180,7 +187,6 @@ struct Group<'a> {
     now: Timestamp,
     ops: &'a [Op],
     offices: &'a [Option<TrainingOffice>],
-    persons: &'a [Option<PersonId>],
     briefs: &'a HashMap<PersonId, PersonBrief>,
 }
 
@@ -188,7 +194,6 @@ struct Group<'a> {
 struct Decided<'a> {
     op: usize,
     ask: &'a Ask,
-    person: PersonId,
     status: RegistrationStatus,
     over: Option<String>,
 }
@@ -212,13 +217,6 @@ impl Group<'_> {
         result
     }
 
-    fn ask(&self, i: usize) -> Option<&Ask> {
-        match &self.ops[i] {
-            Op::Register(a) => Some(a),
-            Op::Change { .. } => None,
-        }
-    }
-
     async fn write_in(&self, tx: &mut Tx, live: &[usize]) -> Result<Vec<(usize, Answer)>> {
         let (t, now) = (self.t, self.now);
         let clock = std::time::Instant::now();
@@ -239,11 +237,18 @@ impl Group<'_> {
             q.bind_list(changed.iter().copied());
             session_of.extend(q.query_as::<(i64, i64)>().fetch_all(&mut **tx).await.db()?);
         }
+        let asks: Vec<(usize, &Ask)> = live
+            .iter()
+            .filter_map(|&i| match &self.ops[i] {
+                Op::Register(a) => Some((i, a)),
+                Op::Change { .. } => None,
+            })
+            .collect();
         // Every session of the group, locked at once in id order, so that
         // two groups (on two instances) cannot lock each other out.
-        let mut ids: Vec<i64> = live
+        let mut ids: Vec<i64> = asks
             .iter()
-            .filter_map(|i| self.ask(*i).map(|a| a.session_id))
+            .map(|(_, a)| a.session_id)
             .chain(session_of.values().copied())
             .collect();
         ids.sort_unstable();
@@ -270,11 +275,6 @@ impl Group<'_> {
                 }
             }
         }
-        let asks: Vec<usize> = live
-            .iter()
-            .copied()
-            .filter(|i| self.ask(*i).is_some())
-            .collect();
         if moved && !asks.is_empty() {
             // The changes moved the counts the seat rules read.
             sessions = sessions::read_locked(tx, now, &ids).await?;
@@ -299,7 +299,7 @@ impl Group<'_> {
     async fn register_in(
         &self,
         tx: &mut Tx,
-        asks: &[usize],
+        asks: &[(usize, &Ask)],
         sessions: &mut HashMap<i64, Session>,
         out: &mut Outbox,
         answers: &mut Vec<(usize, Answer)>,
@@ -310,10 +310,10 @@ impl Group<'_> {
         }
         // Who already holds a live registration for one of these sessions.
         let mut keys = SqlBuf::new("SELECT active_key FROM registrations WHERE active_key IN ");
-        keys.bind_list(asks.iter().filter_map(|i| {
-            let a = self.ask(*i)?;
-            Some(active_key(a.session_id, self.persons[*i]?))
-        }));
+        keys.bind_list(
+            asks.iter()
+                .map(|(_, a)| active_key(a.session_id, a.person())),
+        );
         let mut taken: HashSet<String> = keys
             .query_as::<(String,)>()
             .fetch_all(&mut **tx)
@@ -323,8 +323,8 @@ impl Group<'_> {
             .map(|(k,)| k)
             .collect();
         let mut decided = Vec::with_capacity(asks.len());
-        for &i in asks {
-            match self.decide(sessions, i, &mut taken) {
+        for &(i, a) in asks {
+            match self.decide(sessions, i, a, &mut taken) {
                 Ok(d) => decided.push(d),
                 Err(e) => answers.push((i, Err(e))),
             }
@@ -341,7 +341,7 @@ impl Group<'_> {
                 sql.push("(")
                     .bind(d.ask.session_id)
                     .push(", ")
-                    .bind(d.person.0)
+                    .bind(d.ask.person().0)
                     .push(", ")
                     .bind(d.status.as_str())
                     .push(", ")
@@ -353,7 +353,7 @@ impl Group<'_> {
                     .push(", ")
                     .bind(now.0)
                     .push(", ")
-                    .bind(active_key(d.ask.session_id, d.person))
+                    .bind(active_key(d.ask.session_id, d.ask.person()))
                     .push(")");
             }
             sql.push(" RETURNING id, active_key");
@@ -365,8 +365,8 @@ impl Group<'_> {
             made.extend(rows.into_iter().map(|(id, k)| (k, id)));
         }
         for d in decided {
-            let a = d.ask;
-            let Some(&id) = made.get(&active_key(a.session_id, d.person)) else {
+            let (a, person) = (d.ask, d.ask.person());
+            let Some(&id) = made.get(&active_key(a.session_id, person)) else {
                 return Err(Error::internal("a registration was not written"));
             };
             out.audit(
@@ -374,7 +374,7 @@ impl Group<'_> {
                 Actor::of(&a.caller),
                 "registration.create",
                 id,
-                serde_json::json!({ "session": a.session_id, "person": d.person.0, "status": d.status.as_str(), "over_capacity_reason": d.over }),
+                serde_json::json!({ "session": a.session_id, "person": person.0, "status": d.status.as_str(), "over_capacity_reason": d.over }),
             );
             let notice = match d.status {
                 RegistrationStatus::Confirmed => Some(Notice::Confirmed),
@@ -384,24 +384,23 @@ impl Group<'_> {
             };
             if let (Some(n), Some(s)) = (notice, sessions.get(&a.session_id)) {
                 out.mails
-                    .push(notices::mail(t, n, id, s, &self.briefs[&d.person], now));
+                    .push(notices::mail(t, n, id, s, &self.briefs[&person], now));
             }
             answers.push((d.op, Ok(Done::Registered(id, d.status))));
         }
         Ok(())
     }
 
-    /// The seat rules for request `i`, given what the requests before it in
-    /// the group took (the counts in `sessions` move as seats are taken).
-    fn decide(
+    /// The seat rules for `a`, request `i`, given what the requests before
+    /// it in the group took (the counts in `sessions` move as seats are taken).
+    fn decide<'a>(
         &self,
         sessions: &mut HashMap<i64, Session>,
         i: usize,
+        a: &'a Ask,
         taken: &mut HashSet<String>,
-    ) -> Result<Decided<'_>> {
-        let (Some(a), Some(person)) = (self.ask(i), self.persons[i]) else {
-            return Err(Error::internal("a change decided as a registration"));
-        };
+    ) -> Result<Decided<'a>> {
+        let person = a.person();
         let office = self.offices[i].as_ref();
         let now = self.now;
         let s = sessions.get_mut(&a.session_id).ok_or(Error::NotFound)?;
@@ -468,7 +467,6 @@ impl Group<'_> {
         Ok(Decided {
             op: i,
             ask: a,
-            person,
             status,
             over: reason.filter(|_| left == 0),
         })
