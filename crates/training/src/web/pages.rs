@@ -61,16 +61,12 @@ struct CataloguePage {
     mine_only: bool,
     formats: Vec<(&'static str, String)>,
     theme: String,
-    themes: Vec<String>,
     delegation: Option<i64>,
     delegations: Vec<relais_directory::org::Delegation>,
     from: String,
     to: String,
-    prev: Option<String>,
-    next: Option<String>,
-    sessions: Vec<Line>,
-    self_paced: Vec<Line>,
-    summary: String,
+    /// Shown as kept, not copied for each request.
+    listing: Arc<Listing>,
 }
 
 impl CataloguePage {
@@ -153,20 +149,15 @@ async fn catalogue(
         seats_only: q.seats.is_some(),
         mine_only: q.mine.is_some(),
         theme: q.theme.clone().unwrap_or_default(),
-        themes: listing.themes.clone(),
         delegation,
         delegations: listing.delegations.clone(),
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
-        prev: listing.prev.clone(),
-        next: listing.next.clone(),
         formats: Format::ALL
             .iter()
             .map(|f| (f.as_str(), format_label(t, *f)))
             .collect(),
-        sessions: listing.sessions.clone(),
-        self_paced: listing.self_paced.clone(),
-        summary: listing.summary.clone(),
+        listing,
     })
 }
 
