@@ -23,7 +23,8 @@
 #   next ones), RELAIS_BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #   PG_OPTS (sslmode=disable), KEEP (set: keep the work folder and database),
 #   PERF (a file: `perf record -g` of instance a during S1, PERF_SECS seconds, 3;
-#   PERF_ALL=1: of the whole machine, driver and SMTP listener included),
+#   PERF_ALL=1: of the whole machine, driver and SMTP listener included;
+#   PERF_CALLS='--call-graph dwarf' for whole stacks, PERF_HZ (999)),
 #   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv),
 #   RELAIS_BIN (another `relais` binary to run, e.g. a copy of an earlier build
 #   for an A/B comparison; the driver and checker stay those of this tree).
@@ -255,13 +256,16 @@ burst() { # LABEL KILL MEASURE
   local lenient=()
   [[ $kill == 1 ]] && lenient=(--expect-unanswered)
   # Exit 3: a 5xx, or a request without an answer when none was expected.
+  local sink_cpu0
+  sink_cpu0=$(cpu_ticks "$SINK_PID")
   "$LOAD" "${BASES[@]}" "${pids[@]}" burst --label "$label" --tokens "$WORK/tokens.txt" --sessions "$ids" \
     --answers "$WORK/answers.jsonl" --concurrency "$CONCURRENCY" --time-limit "$TIME_LIMIT" "${lenient[@]}" >"$WORK/out.txt" &
   local driver=$! rc=0
   if [[ -n ${PERF:-} ]]; then # profile instance a for PERF_SECS seconds of S1
     local who=(-p "${PIDS[a]}")
     [[ -n ${PERF_ALL:-} ]] && who=(-a)
-    perf record -F 999 -g "${who[@]}" -o "$PERF" -- sleep "${PERF_SECS:-3}" >/dev/null 2>&1 &
+    # shellcheck disable=SC2086
+    perf record -F "${PERF_HZ:-999}" ${PERF_CALLS:--g} "${who[@]}" -o "$PERF" -- sleep "${PERF_SECS:-3}" >/dev/null 2>&1 &
   fi
   if [[ $kill == 1 ]]; then
     sleep "$KILL_AFTER"
@@ -275,6 +279,7 @@ burst() { # LABEL KILL MEASURE
   wait "$driver" || rc=$?
   [[ $rc == 0 || $rc == 3 ]] || die "the load driver failed; see above"
   [[ $rc == 3 ]] && FAILED=1
+  log "SMTP listener CPU during the burst: $(echo "scale=2; ($(cpu_ticks "$SINK_PID") - $sink_cpu0) / $(getconf CLK_TCK)" | bc) s"
   grep -v '^RESULT' "$WORK/out.txt" || true
   grep '^RESULT' "$WORK/out.txt" | sed "s/^RESULT /RESULT backend=$BACKEND /" >>"$SUMMARY"
   local allow=0
@@ -294,6 +299,14 @@ burst() { # LABEL KILL MEASURE
     log "server log lines with errors:"
     grep -iE 'panic| ERROR ' "$WORK"/[ab].log | head -20 | sed 's/^/  /'
   fi
+}
+
+# User plus system CPU time of a process, in clock ticks.
+cpu_ticks() { # PID
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  stat=${stat##*) }
+  awk '{print $12 + $13}' <<<"$stat"
 }
 
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }

@@ -1,5 +1,5 @@
 //! What a run saw: latencies and statuses per kind of request, and the
-//! resident memory of the server processes while it ran.
+//! resident memory and CPU time of the server processes while it ran.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -186,11 +186,23 @@ pub fn report(scenario: &str, label: &str, tally: &Tally, secs: f64, extra: &str
 }
 
 /// Samples the resident memory of some processes every 50 ms and keeps the
-/// largest sum seen.
+/// largest sum seen; counts the CPU time they (and the driver itself) used.
 pub struct RssWatch {
     peak_kib: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
     task: Option<tokio::task::JoinHandle<()>>,
+    pids: Vec<u32>,
+    cpu_at_start: (u64, u64),
+}
+
+/// What the watched processes used during a run.
+pub struct Watched {
+    /// The largest resident memory seen, summed over the processes.
+    pub rss_mib: f64,
+    /// CPU seconds (user and system) the watched processes used.
+    pub server_cpu_s: f64,
+    /// CPU seconds the driver itself used.
+    pub driver_cpu_s: f64,
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -204,12 +216,37 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// User plus system time of a process and all its threads, in clock ticks
+/// (fields 14 and 15 of `/proc/PID/stat`, after the command in parentheses).
+fn cpu_ticks(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let rest = &s[s.rfind(')')? + 2..];
+            let f: Vec<&str> = rest.split(' ').collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0)
+}
+
+/// (watched processes, the driver) in clock ticks.
+fn cpu_now(pids: &[u32]) -> (u64, u64) {
+    (
+        pids.iter().map(|p| cpu_ticks(&p.to_string())).sum(),
+        cpu_ticks("self"),
+    )
+}
+
+/// Linux counts CPU time in ticks of 1/100 s (`getconf CLK_TCK`).
+const TICKS_PER_S: f64 = 100.0;
+
 impl RssWatch {
     pub fn start(pids: Vec<u32>) -> RssWatch {
         let peak_kib = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
+        let cpu_at_start = cpu_now(&pids);
         let task = (!pids.is_empty()).then(|| {
-            let (peak, stop) = (peak_kib.clone(), stop.clone());
+            let (peak, stop, pids) = (peak_kib.clone(), stop.clone(), pids.clone());
             tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
                     let sum: u64 = pids.iter().map(|p| rss_kib(*p)).sum();
@@ -222,14 +259,22 @@ impl RssWatch {
             peak_kib,
             stop,
             task,
+            pids,
+            cpu_at_start,
         }
     }
 
-    /// Stops sampling; the peak in MiB, or None when no process was watched.
-    pub async fn finish(mut self) -> Option<f64> {
+    /// Stops sampling; None when no process was watched. A process killed
+    /// and restarted during the run counts only from its restart.
+    pub async fn finish(mut self) -> Option<Watched> {
         self.stop.store(true, Ordering::Relaxed);
         let task = self.task.take()?;
         let _ = task.await;
-        Some(self.peak_kib.load(Ordering::Relaxed) as f64 / 1024.0)
+        let (server, driver) = cpu_now(&self.pids);
+        Some(Watched {
+            rss_mib: self.peak_kib.load(Ordering::Relaxed) as f64 / 1024.0,
+            server_cpu_s: server.saturating_sub(self.cpu_at_start.0) as f64 / TICKS_PER_S,
+            driver_cpu_s: driver.saturating_sub(self.cpu_at_start.1) as f64 / TICKS_PER_S,
+        })
     }
 }

@@ -459,11 +459,24 @@ async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     };
-    let rss = watch.finish().await;
-    let extra = rss.map_or(String::new(), |m| format!(" rss_mib={m:.1}"));
+    let watched = watch.finish().await;
+    let extra = watched.as_ref().map_or(String::new(), |w| {
+        format!(
+            " rss_mib={:.1} server_cpu_s={:.2} driver_cpu_s={:.2}",
+            w.rss_mib, w.server_cpu_s, w.driver_cpu_s
+        )
+    });
     report(scenario, &label, &tally, secs, &extra);
-    if let Some(m) = rss {
-        println!("  server RSS peak during the run: {m:.1} MiB");
+    if let Some(w) = watched {
+        let requests = tally.total().latencies.len().max(1) as f64;
+        println!(
+            "  server RSS peak during the run: {:.1} MiB; CPU: server {:.2} s ({:.0} µs per request), driver {:.2} s, over {secs:.2} s on {} cores",
+            w.rss_mib,
+            w.server_cpu_s,
+            w.server_cpu_s * 1e6 / requests,
+            w.driver_cpu_s,
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
     }
     let (errors, unanswered) = (tally.server_errors(), tally.unanswered());
     if errors > 0 || (strict && unanswered > 0) {
