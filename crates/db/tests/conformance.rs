@@ -194,3 +194,47 @@ async fn concurrent_audit_writers_keep_one_chain() {
     );
     let _ = DbResultExt::db(Ok::<(), sqlx::Error>(()));
 }
+
+/// SQLite: committed pages reach the database file without a commit having
+/// to copy them there (the writer's commits would wait for it); a passive
+/// checkpoint from a reader connection does it in the background.
+#[tokio::test]
+async fn sqlite_copies_the_wal_into_the_file_in_the_background() {
+    let t = TestDb::new().await;
+    let Some(path) = t.url.sqlite_path() else {
+        return; // PostgreSQL has no WAL file of ours to look at
+    };
+    let (pages,): (i64,) = sqlx::query_as("PRAGMA wal_autocheckpoint")
+        .fetch_one(t.db.writer())
+        .await
+        .unwrap();
+    assert_eq!(
+        pages, 16000,
+        "the writer checkpoints only past 64 MiB of WAL"
+    );
+    sqlx::query("CREATE TABLE checkpoint_probe (v TEXT)")
+        .execute(t.db.writer())
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let before = std::fs::metadata(&path).unwrap().len();
+    // About 50 pages: far below the writer's threshold, so only the
+    // background checkpoint can bring them into the file.
+    sqlx::query("INSERT INTO checkpoint_probe (v) VALUES ($1)")
+        .bind("x".repeat(200_000))
+        .execute(t.db.writer())
+        .await
+        .unwrap();
+    let mut after = before;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        after = std::fs::metadata(&path).unwrap().len();
+        if after >= before + 150_000 {
+            break;
+        }
+    }
+    assert!(
+        after >= before + 150_000,
+        "the database file grew from {before} to {after} bytes only"
+    );
+}
