@@ -494,11 +494,15 @@ pub async fn lock_many(
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    let mut lock = SqlBuf::new("SELECT id FROM training_sessions WHERE id IN ");
-    lock.bind_list(ids.iter().copied())
-        .push(" ORDER BY id")
-        .push(relais_db::dialect::for_update(backend));
-    let _: Vec<(i64,)> = lock.query_as().fetch_all(&mut **tx).await.db()?;
+    // On SQLite the write transaction (`BEGIN IMMEDIATE`) already excludes
+    // every other writer: there is no row to lock, and no statement to send.
+    if backend == relais_db::Backend::Postgres {
+        let mut lock = SqlBuf::new("SELECT id FROM training_sessions WHERE id IN ");
+        lock.bind_list(ids.iter().copied())
+            .push(" ORDER BY id")
+            .push(relais_db::dialect::for_update(backend));
+        let _: Vec<(i64,)> = lock.query_as().fetch_all(&mut **tx).await.db()?;
+    }
     read_many(tx, now, &ids).await
 }
 
