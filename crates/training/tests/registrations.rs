@@ -182,6 +182,17 @@ impl World {
         q.fetch_one(self.db.db.pool()).await.unwrap().0
     }
 
+    /// The confirmed registrations of a session: (registration, person).
+    async fn seated(&self, session: i64) -> Vec<(i64, i64)> {
+        sqlx::query_as(
+            "SELECT id, person_id FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
+        )
+        .bind(session)
+        .fetch_all(self.db.db.pool())
+        .await
+        .unwrap()
+    }
+
     async fn mails(&self, key: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND payload LIKE $1",
@@ -513,22 +524,9 @@ async fn never_more_confirmed_than_capacity_under_a_race() {
         }
     }
     assert_eq!((confirmed, waitlisted), (5, 34));
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
-    )
-    .bind(s)
-    .fetch_one(w.db.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(n, 5);
+    let ids = w.seated(s).await;
+    assert_eq!(ids.len(), 5);
     // Cancellations racing with registrations keep the invariant too.
-    let ids: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, person_id FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
-    )
-    .bind(s)
-    .fetch_all(w.db.db.pool())
-    .await
-    .unwrap();
     let mut tasks = Vec::new();
     for (id, person) in ids {
         let t = w.t.clone();
@@ -632,23 +630,10 @@ async fn the_registrar_answers_each_request_of_a_burst() {
         seen,
         [("Confirmed".to_string(), 5), ("Waitlisted".to_string(), 34)].into()
     );
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
-    )
-    .bind(s)
-    .fetch_one(w.db.db.pool())
-    .await
-    .unwrap();
-    assert_eq!(n, 5);
+    let seated = w.seated(s).await;
+    assert_eq!(seated.len(), 5);
     // The five seated cancel through the registrar while others register:
     // each freed seat is offered to the next in line, once.
-    let seated: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, person_id FROM registrations WHERE session_id = $1 AND status = 'confirmed'",
-    )
-    .bind(s)
-    .fetch_all(w.db.db.pool())
-    .await
-    .unwrap();
     let mut tasks = Vec::new();
     for (id, person) in seated {
         let (t, p) = (t.clone(), principal(PersonId(person), vec![]));
