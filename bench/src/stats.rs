@@ -187,7 +187,7 @@ pub fn report(scenario: &str, label: &str, tally: &Tally, secs: f64, extra: &str
 
 /// Samples the resident memory of some processes every 50 ms and keeps the
 /// largest sum seen; counts the CPU time they (and the driver itself) used.
-pub struct RssWatch {
+pub struct ProcessWatch {
     peak_kib: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -240,8 +240,8 @@ fn cpu_now(pids: &[u32]) -> (u64, u64) {
 /// Linux counts CPU time in ticks of 1/100 s (`getconf CLK_TCK`).
 const TICKS_PER_S: f64 = 100.0;
 
-impl RssWatch {
-    pub fn start(pids: Vec<u32>) -> RssWatch {
+impl ProcessWatch {
+    pub fn start(pids: Vec<u32>) -> ProcessWatch {
         let peak_kib = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let cpu_at_start = cpu_now(&pids);
@@ -255,7 +255,7 @@ impl RssWatch {
                 }
             })
         });
-        RssWatch {
+        ProcessWatch {
             peak_kib,
             stop,
             task,

@@ -26,7 +26,7 @@ use clap::{Parser, Subcommand};
 use hyper::body::Bytes;
 use hyper::{Method, header};
 use relais_bench::http::{Client, Headers, Target, bearer, json_body, sign_in, target};
-use relais_bench::stats::{RssWatch, Tally, report};
+use relais_bench::stats::{ProcessWatch, Tally, report};
 
 #[derive(Parser)]
 #[command(name = "relais-load", about = "Loopback load driver for Relais")]
@@ -333,7 +333,7 @@ async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
     for b in &cli.base {
         targets.push(target(b).await?);
     }
-    let watch = RssWatch::start(cli.watch_pid.clone());
+    let watch = ProcessWatch::start(cli.watch_pid.clone());
     // Whether a request left without an answer fails the run.
     let mut strict = true;
     let (scenario, label, tally, secs) = match cli.command {
