@@ -27,7 +27,9 @@
 #   PERF_CALLS='--call-graph dwarf' for whole stacks, PERF_HZ (999)),
 #   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv),
 #   RELAIS_BIN (another `relais` binary to run, e.g. a copy of an earlier build
-#   for an A/B comparison; the driver and checker stay those of this tree).
+#   for an A/B comparison; the driver and checker stay those of this tree),
+#   NO_BUILD (set: run the binaries already built, so that the sources can
+#   change during a series of A/B runs).
 # Only loopback addresses are used; every run is bounded in requests and time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,8 +61,10 @@ export RELAIS_LOG=${RELAIS_LOG:-warn} LANG=C
 
 PROFILE_FLAG=--release
 [[ $BUILD == debug ]] && PROFILE_FLAG=
-# shellcheck disable=SC2086
-cargo build $PROFILE_FLAG --locked -p relais -p relais-bench >/dev/null
+if [[ -z ${NO_BUILD:-} ]]; then
+  # shellcheck disable=SC2086
+  cargo build $PROFILE_FLAG --locked -p relais -p relais-bench >/dev/null
+fi
 BIN=$CARGO_TARGET_DIR/$BUILD
 RELAIS=${RELAIS_BIN:-$BIN/relais}
 LOAD=$BIN/relais-load
