@@ -95,13 +95,12 @@ pub async fn record_many(tx: &mut Tx, entries: &[Entry]) -> Result<(), sqlx::Err
         return Ok(());
     }
     // Touching the head row first takes its row lock on PostgreSQL, so that
-    // concurrent writers append one after the other.
-    sqlx::query("UPDATE audit_head SET last_id = last_id WHERE id = 1")
-        .execute(&mut **tx)
-        .await?;
-    let (mut prev,): (String,) = sqlx::query_as("SELECT last_hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut **tx)
-        .await?;
+    // concurrent writers append one after the other; the same statement
+    // reads the hash to chain from.
+    let (mut prev,): (String,) =
+        sqlx::query_as("UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING last_hash")
+            .fetch_one(&mut **tx)
+            .await?;
     let mut last_id = 0;
     for chunk in entries.chunks(ROWS_PER_INSERT) {
         let mut sql = crate::SqlBuf::new(
