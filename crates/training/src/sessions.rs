@@ -368,12 +368,48 @@ fn row_to_session(
     })
 }
 
-async fn audience_ids(db: &Db, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+/// The delegations or units named by the audiences of the sessions in
+/// `rows` (read with [`COLUMNS`]), by session. Only those whose audience
+/// names some are asked for: most sessions are open to everyone, and then
+/// no statement is sent.
+async fn audiences<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    rows: &[sqlx::any::AnyRow],
+) -> Result<HashMap<i64, Vec<i64>>> {
+    use sqlx::Row;
+    let mut ids = Vec::new();
+    for r in rows {
+        let kind: String = r.try_get(12).db()?;
+        if matches!(kind.as_str(), "delegations" | "units") {
+            ids.push(r.try_get::<i64, _>(0).db()?);
+        }
+    }
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
     let mut sql =
         SqlBuf::new("SELECT session_id, target_id FROM session_audience WHERE session_id IN ");
-    sql.bind_list(ids.iter().copied())
-        .push(" ORDER BY target_id");
-    sql.query_as().fetch_all(db.pool()).await.db()
+    sql.bind_list(ids).push(" ORDER BY target_id");
+    for (s, t) in sql.query_as::<(i64, i64)>().fetch_all(conn).await.db()? {
+        out.entry(s).or_default().push(t);
+    }
+    Ok(out)
+}
+
+/// Sessions from rows read with [`COLUMNS`], with their audiences.
+async fn sessions_of<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    now: Timestamp,
+    rows: &[sqlx::any::AnyRow],
+) -> Result<Vec<Session>> {
+    let mut audience = audiences(conn, rows).await?;
+    rows.iter()
+        .map(|r| {
+            let id: i64 = sqlx::Row::try_get(r, 0).db()?;
+            row_to_session(now, r, audience.remove(&id).unwrap_or_default())
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -442,26 +478,7 @@ pub async fn list(
         .push(" OFFSET ")
         .bind(page.offset());
     let rows = list.query().fetch_all(db.pool()).await.db()?;
-    let ids: Vec<i64> = rows
-        .iter()
-        .map(|r| sqlx::Row::try_get::<i64, _>(r, 0))
-        .collect::<Result<_, _>>()
-        .db()?;
-    let aud = audience_ids(db, &ids).await?;
-    let items = rows
-        .iter()
-        .zip(&ids)
-        .map(|(r, id)| {
-            row_to_session(
-                now,
-                r,
-                aud.iter()
-                    .filter(|(s, _)| s == id)
-                    .map(|(_, t)| *t)
-                    .collect(),
-            )
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let items = sessions_of(db.pool(), now, &rows).await?;
     Ok(Page {
         items,
         page: page.page,
@@ -479,8 +496,10 @@ pub async fn get(db: &Db, clock: &dyn Clock, id: i64) -> Result<Session> {
         .await
         .db()?
         .ok_or(Error::NotFound)?;
-    let aud = audience_ids(db, &[id]).await?;
-    row_to_session(clock.now(), &row, aud.into_iter().map(|(_, t)| t).collect())
+    sessions_of(db.pool(), clock.now(), &[row])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
 }
 
 /// Locks several sessions (in id order, so that two callers never wait on
@@ -529,33 +548,17 @@ async fn read_many(
     now: Timestamp,
     ids: &[i64],
 ) -> Result<HashMap<i64, Session>> {
-    let mut a =
-        SqlBuf::new("SELECT session_id, target_id FROM session_audience WHERE session_id IN ");
-    a.bind_list(ids.iter().copied()).push(" ORDER BY target_id");
-    let mut audience: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (s, t) in a
-        .query_as::<(i64, i64)>()
-        .fetch_all(&mut *conn)
-        .await
-        .db()?
-    {
-        audience.entry(s).or_default().push(t);
-    }
     let mut sql = SqlBuf::new("SELECT ");
     sql.push(COLUMNS)
         .push(FROM)
         .push(" WHERE s.id IN ")
         .bind_list(ids.iter().copied());
-    let mut out = HashMap::new();
-    for row in sql.query().fetch_all(&mut *conn).await.db()? {
-        use sqlx::Row;
-        let id: i64 = row.try_get(0).db()?;
-        out.insert(
-            id,
-            row_to_session(now, &row, audience.remove(&id).unwrap_or_default())?,
-        );
-    }
-    Ok(out)
+    let rows = sql.query().fetch_all(&mut *conn).await.db()?;
+    Ok(sessions_of(&mut *conn, now, &rows)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect())
 }
 
 /// Locks one session and reads it with its counts; `NotFound` when it does not exist.
