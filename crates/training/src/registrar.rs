@@ -1,7 +1,7 @@
 //! Registrations, cancellations and acceptances written in groups. Every one
 //! goes through [`write_group`]: the group's sessions are locked once, in id
-//! order; the cancellations and acceptances are checked and written one
-//! after the other (a freed seat goes to the waitlist at once); then the
+//! order; the cancellations and acceptances are checked one after the other,
+//! written together, and the seats they free go to the waitlists; then the
 //! seat rules are decided in order, in memory, for the registrations; and
 //! the whole group is written in one transaction, its audit entries and
 //! notices in a few multi-row statements at the end. A group of one is the
@@ -10,9 +10,8 @@
 //! [`Registrar`] is what makes groups under load: requests that arrive while
 //! one group is being written wait and form the next group. On SQLite (one
 //! writer) and on PostgreSQL (where every audited change queues on the audit
-//! chain's head row until it commits) this turns a dozen round trips and one
-//! commit per request into a few round trips per request and one commit per
-//! group.
+//! chain's head row until it commits) this turns a dozen round trips and one commit per
+//! request into a few round trips per request and one commit per group.
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,7 +24,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::access::TrainingOffice;
 use crate::model::RegistrationStatus;
 use crate::notices::{self, Notice};
-use crate::registrations::{Change, Outbox, Training, check_change, in_audience, write_change};
+use crate::registrations::{
+    self, Change, Outbox, Training, check_change, in_audience, note_change, write_changes,
+};
 use crate::sessions::{self, Session};
 
 /// The most requests written in one group.
@@ -222,8 +223,8 @@ impl Group<'_> {
         let clock = std::time::Instant::now();
         let mut answers = Vec::with_capacity(live.len());
         let mut out = Outbox::default();
-        // Where the changed registrations are, read before their sessions
-        // are locked (and checked again after).
+        // The changed registrations, read before their sessions are locked
+        // (and again after, on PostgreSQL).
         let changed: Vec<i64> = live
             .iter()
             .filter_map(|i| match &self.ops[*i] {
@@ -231,12 +232,12 @@ impl Group<'_> {
                 Op::Register(_) => None,
             })
             .collect();
-        let mut session_of: HashMap<i64, i64> = HashMap::new();
-        if !changed.is_empty() {
-            let mut q = SqlBuf::new("SELECT id, session_id FROM registrations WHERE id IN ");
-            q.bind_list(changed.iter().copied());
-            session_of.extend(q.query_as::<(i64, i64)>().fetch_all(&mut **tx).await.db()?);
-        }
+        let mut rows = if changed.is_empty() {
+            HashMap::new()
+        } else {
+            registrations::load_many(tx, &changed).await?
+        };
+        let session_of: HashMap<i64, i64> = rows.iter().map(|(id, r)| (*id, r.1)).collect();
         let asks: Vec<(usize, &Ask)> = live
             .iter()
             .filter_map(|&i| match &self.ops[i] {
@@ -253,28 +254,26 @@ impl Group<'_> {
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut sessions = sessions::lock_many(tx, t.db.backend(), now, &ids).await?;
-        let mut moved = false;
-        for &i in live {
-            let Op::Change { change, caller, id } = &self.ops[i] else {
-                continue;
-            };
-            let Some(s) = session_of.get(id).and_then(|s| sessions.get(s)) else {
-                answers.push((i, Err(Error::NotFound)));
-                continue;
-            };
-            match check_change(tx, *change, caller, *id, s, now).await {
-                // A database error may have spoilt the transaction (it does
-                // on PostgreSQL): the whole group is written again, each alone.
-                Err(Error::Internal(e)) => return Err(Error::Internal(e)),
-                Err(e) => answers.push((i, Err(e))),
-                Ok(c) => {
-                    write_change(tx, t, c, s, now, &mut out).await?;
-                    answers.push((i, Ok(Done::Changed)));
-                    moved = true;
-                }
+        let backend = t.db.backend();
+        let mut sessions = sessions::lock_many(tx, backend, now, &ids).await?;
+        if !changed.is_empty() {
+            // On SQLite the transaction has excluded every other writer
+            // since it began: what was read is still true.
+            if backend == relais_db::Backend::Postgres {
+                rows = registrations::load_many(tx, &changed).await?;
             }
+            self.change_in(
+                tx,
+                live,
+                &mut rows,
+                &session_of,
+                &sessions,
+                &mut out,
+                &mut answers,
+            )
+            .await?;
         }
+        let moved = answers.iter().any(|(_, a)| a.is_ok());
         if moved && !asks.is_empty() {
             // The changes moved the counts the seat rules read.
             sessions = sessions::read_locked(tx, now, &ids).await?;
@@ -292,6 +291,65 @@ impl Group<'_> {
             "registration group timings"
         );
         Ok(answers)
+    }
+
+    /// The changes of the group, checked in order (each sees the ones
+    /// before it) and written together; the seats they free go to the
+    /// waitlists once all are written.
+    #[allow(clippy::too_many_arguments)]
+    async fn change_in(
+        &self,
+        tx: &mut Tx,
+        live: &[usize],
+        rows: &mut HashMap<i64, registrations::Row>,
+        session_of: &HashMap<i64, i64>,
+        sessions: &HashMap<i64, Session>,
+        out: &mut Outbox,
+        answers: &mut Vec<(usize, Answer)>,
+    ) -> Result<()> {
+        let (t, now) = (self.t, self.now);
+        let mut persons: Vec<PersonId> = rows.values().map(|r| PersonId(r.2)).collect();
+        persons.sort_unstable();
+        persons.dedup();
+        let people: HashMap<PersonId, PersonBrief> = people::briefs_in(tx, &persons)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b))
+            .collect();
+        let mut checked = Vec::new();
+        let mut freed: Vec<&Session> = Vec::new();
+        for &i in live {
+            let Op::Change { change, caller, id } = &self.ops[i] else {
+                continue;
+            };
+            let (Some(row), Some(s)) = (
+                rows.get_mut(id),
+                session_of.get(id).and_then(|s| sessions.get(s)),
+            ) else {
+                answers.push((i, Err(Error::NotFound)));
+                continue;
+            };
+            let c = match check_change(*change, caller, row, session_of[id], s, now) {
+                Ok(c) => c,
+                Err(e) => {
+                    answers.push((i, Err(e)));
+                    continue;
+                }
+            };
+            let Some(person) = people.get(&PersonId(c.person_id)) else {
+                answers.push((i, Err(Error::NotFound)));
+                continue;
+            };
+            note_change(t, &c, s, person, now, out);
+            // The next change to the same registration sees this one.
+            row.3 = c.next().as_str().to_string();
+            if c.frees_seat() {
+                freed.push(s);
+            }
+            checked.push(c);
+            answers.push((i, Ok(Done::Changed)));
+        }
+        write_changes(tx, t, &checked, &freed, now, out).await
     }
 
     /// The registrations of the group, decided in order and written with a

@@ -2,11 +2,12 @@
 //! approval, moves between sessions. Every change locks its session first,
 //! so that no two requests, on any instance, can both take the last seat.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use relais_core::{Clock, Error, Msg, PersonId, Principal, Result, Timestamp};
 use relais_db::audit::{self, Actor};
-use relais_db::{Db, DbResultExt, Tx};
+use relais_db::{Db, DbResultExt, SqlBuf, Tx};
 use relais_directory::people::{self, PersonBrief};
 use relais_jobs::{JobError, JobHandler, NewJob};
 use serde::Serialize;
@@ -71,7 +72,7 @@ fn invalid(field: &'static str, key: &'static str) -> Error {
     }
 }
 
-type Row = (
+pub(crate) type Row = (
     i64,
     i64,
     i64,
@@ -125,19 +126,31 @@ async fn set_status(
     status: RegistrationStatus,
     offer_expires: Option<Timestamp>,
 ) -> Result<()> {
-    let q = if status.is_active() {
-        "UPDATE registrations SET status = $1, offer_expires_at = $2, updated_at = $3 WHERE id = $4"
-    } else {
-        "UPDATE registrations SET status = $1, offer_expires_at = $2, updated_at = $3, active_key = NULL WHERE id = $4"
-    };
-    sqlx::query(q)
-        .bind(status.as_str())
+    set_status_many(tx, now, &[id], status, offer_expires).await
+}
+
+/// Gives these registrations one status, in one statement.
+async fn set_status_many(
+    tx: &mut Tx,
+    now: Timestamp,
+    ids: &[i64],
+    status: RegistrationStatus,
+    offer_expires: Option<Timestamp>,
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut q = SqlBuf::new("UPDATE registrations SET status = ");
+    q.bind(status.as_str())
+        .push(", offer_expires_at = ")
         .bind(offer_expires.map(|t| t.0))
-        .bind(now.0)
-        .bind(id)
-        .execute(&mut **tx)
-        .await
-        .db()?;
+        .push(", updated_at = ")
+        .bind(now.0);
+    if !status.is_active() {
+        q.push(", active_key = NULL");
+    }
+    q.push(" WHERE id IN ").bind_list(ids.iter().copied());
+    q.query().execute(&mut **tx).await.db()?;
     Ok(())
 }
 
@@ -219,76 +232,127 @@ impl Outbox {
 /// time, or a confirmed seat at once in automatic mode.
 pub(crate) async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timestamp) -> Result<()> {
     let mut out = Outbox::default();
-    promote_into(tx, t, s, now, &mut out).await?;
+    promote_into(tx, t, &[s], now, &mut out).await?;
     out.flush(tx, now).await
 }
 
-/// [`promote`], leaving the audit entries, mails and jobs in `out`.
+/// [`promote`] for several sessions at once (a handful of statements
+/// whatever their number), leaving the audit entries, mails and jobs in `out`.
 pub(crate) async fn promote_into(
     tx: &mut Tx,
     t: &Training,
-    s: &Session,
+    sessions: &[&Session],
     now: Timestamp,
     out: &mut Outbox,
 ) -> Result<()> {
-    let mut left = {
-        let (taken,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM registrations WHERE session_id = $1 AND status IN ('confirmed', 'offered')",
-        )
-        .bind(s.id)
-        .fetch_one(&mut **tx)
-        .await
-        .db()?;
-        s.capacity - taken
-    };
-    if s.cancelled || now >= s.starts {
+    let mut open: Vec<&Session> = sessions
+        .iter()
+        .copied()
+        .filter(|s| !s.cancelled && now < s.starts)
+        .collect();
+    open.sort_unstable_by_key(|s| s.id);
+    open.dedup_by_key(|s| s.id);
+    if open.is_empty() {
         return Ok(());
     }
-    while left > 0 {
-        let next: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT id, person_id FROM registrations WHERE session_id = $1 AND status = 'waitlisted'
-             ORDER BY queued_at, id LIMIT 1",
-        )
-        .bind(s.id)
-        .fetch_optional(&mut **tx)
+    let mut q = SqlBuf::new(
+        "SELECT session_id, COUNT(*) FROM registrations WHERE status IN ('confirmed', 'offered') AND session_id IN ",
+    );
+    q.bind_list(open.iter().map(|s| s.id))
+        .push(" GROUP BY session_id");
+    let taken: HashMap<i64, i64> = q
+        .query_as()
+        .fetch_all(&mut **tx)
         .await
-        .db()?;
-        let Some((id, person)) = next else { break };
-        let person = people::brief_in(tx, PersonId(person)).await?;
-        match s.waitlist_mode {
-            WaitlistMode::Automatic => {
-                set_status(tx, now, id, RegistrationStatus::Confirmed, None).await?;
-                out.mails
-                    .push(notices::mail(t, Notice::Confirmed, id, s, &person, now));
-            }
-            WaitlistMode::TimedOffer => {
-                let expires = now.plus_secs(s.offer_hours * 3600).min(s.starts);
-                set_status(tx, now, id, RegistrationStatus::Offered, Some(expires)).await?;
-                out.jobs.push(
-                    NewJob::new(OFFER_EXPIRY_JOB, serde_json::json!({ "registration": id }))
-                        .dedup(format!("offer-expiry:{id}"))
-                        .at(expires),
-                );
-                out.mails.push(notices::mail(
-                    t,
-                    Notice::Offered { expires },
-                    id,
-                    s,
-                    &person,
-                    now,
-                ));
-            }
-        }
-        out.audit(
-            now,
-            Actor::SYSTEM,
-            "registration.promote",
-            id,
-            serde_json::json!({ "mode": s.waitlist_mode.as_str() }),
-        );
-        left -= 1;
+        .db()?
+        .into_iter()
+        .collect();
+    let left: HashMap<i64, i64> = open
+        .iter()
+        .map(|s| (s.id, s.capacity - taken.get(&s.id).copied().unwrap_or(0)))
+        .filter(|(_, l)| *l > 0)
+        .collect();
+    let Some(&most) = left.values().max() else {
+        return Ok(());
+    };
+    // The head of each waitlist, as many as it has seats to fill.
+    let mut q = SqlBuf::new(
+        "SELECT id, session_id, person_id, n FROM (SELECT id, session_id, person_id,
+           ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY queued_at, id) AS n
+         FROM registrations WHERE status = 'waitlisted' AND session_id IN ",
+    );
+    q.bind_list(left.keys().copied())
+        .push(") w WHERE n <= ")
+        .bind(most)
+        .push(" ORDER BY session_id, n");
+    let next: Vec<(i64, i64, i64, i64)> = q.query_as().fetch_all(&mut **tx).await.db()?;
+    let next: Vec<_> = next.into_iter().filter(|r| r.3 <= left[&r.1]).collect();
+    if next.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let mut persons: Vec<PersonId> = next.iter().map(|r| PersonId(r.2)).collect();
+    persons.sort_unstable();
+    persons.dedup();
+    let people: HashMap<PersonId, PersonBrief> = people::briefs_in(tx, &persons)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect();
+    let mut confirmed = Vec::new();
+    for s in open {
+        let ids: Vec<(i64, &PersonBrief)> = next
+            .iter()
+            .filter(|r| r.1 == s.id)
+            .map(|r| Ok((r.0, people.get(&PersonId(r.2)).ok_or(Error::NotFound)?)))
+            .collect::<Result<_>>()?;
+        if ids.is_empty() {
+            continue;
+        }
+        let expires = now.plus_secs(s.offer_hours * 3600).min(s.starts);
+        if s.waitlist_mode == WaitlistMode::TimedOffer {
+            let offered: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
+            set_status_many(
+                tx,
+                now,
+                &offered,
+                RegistrationStatus::Offered,
+                Some(expires),
+            )
+            .await?;
+        }
+        for (id, person) in ids {
+            match s.waitlist_mode {
+                WaitlistMode::Automatic => {
+                    confirmed.push(id);
+                    out.mails
+                        .push(notices::mail(t, Notice::Confirmed, id, s, person, now));
+                }
+                WaitlistMode::TimedOffer => {
+                    out.jobs.push(
+                        NewJob::new(OFFER_EXPIRY_JOB, serde_json::json!({ "registration": id }))
+                            .dedup(format!("offer-expiry:{id}"))
+                            .at(expires),
+                    );
+                    out.mails.push(notices::mail(
+                        t,
+                        Notice::Offered { expires },
+                        id,
+                        s,
+                        person,
+                        now,
+                    ));
+                }
+            }
+            out.audit(
+                now,
+                Actor::SYSTEM,
+                "registration.promote",
+                id,
+                serde_json::json!({ "mode": s.waitlist_mode.as_str() }),
+            );
+        }
+    }
+    set_status_many(tx, now, &confirmed, RegistrationStatus::Confirmed, None).await
 }
 
 /// A change a person asks of one of their registrations (or, for a
@@ -302,25 +366,58 @@ pub enum Change {
 
 /// A change found possible, to be written.
 pub(crate) struct Checked {
-    change: Change,
+    pub change: Change,
     actor: Actor,
-    id: i64,
-    person_id: i64,
+    pub id: i64,
+    pub person_id: i64,
     status: RegistrationStatus,
 }
 
-/// Checks a change in its session, which the caller has locked. It only
-/// reads: when it fails, nothing was written.
-pub(crate) async fn check_change(
-    tx: &mut Tx,
+impl Checked {
+    /// The status the registration takes.
+    pub fn next(&self) -> RegistrationStatus {
+        match self.change {
+            Change::Cancel => RegistrationStatus::Cancelled,
+            Change::Accept => RegistrationStatus::Confirmed,
+        }
+    }
+
+    /// Whether the change frees a seat for the waitlist.
+    pub fn frees_seat(&self) -> bool {
+        self.change == Change::Cancel && self.status.holds_seat()
+    }
+}
+
+/// Registrations by id, read in one statement (those missing are left out).
+pub(crate) async fn load_many(tx: &mut Tx, ids: &[i64]) -> Result<HashMap<i64, Row>> {
+    let mut q = SqlBuf::new(
+        "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
+         FROM registrations WHERE id IN ",
+    );
+    q.bind_list(ids.iter().copied());
+    let rows: Vec<Row> = q.query_as().fetch_all(&mut **tx).await.db()?;
+    Ok(rows.into_iter().map(|r| (r.0, r)).collect())
+}
+
+/// Checks a change to registration `row`, read after its session `s` was
+/// locked; `found_in` is the session it was found in before the lock (a
+/// concurrent move could have changed it in between). Only reads.
+pub(crate) fn check_change(
     change: Change,
     caller: &Principal,
-    id: i64,
+    row: &Row,
+    found_in: i64,
     s: &Session,
     now: Timestamp,
 ) -> Result<Checked> {
-    let (_, _, person_id, status, _, expires, ..) = load_locked(tx, id, s.id).await?;
-    let parsed = RegistrationStatus::parse(&status);
+    let (id, session_id, person_id, ref status, _, expires, ..) = *row;
+    if session_id != found_in || session_id != s.id {
+        return Err(Error::Conflict {
+            field: "registration",
+            msg: Msg::new("training-error-changed-retry"),
+        });
+    }
+    let parsed = RegistrationStatus::parse(status);
     match change {
         Change::Cancel => {
             if person_id != caller.person_id.0 {
@@ -357,43 +454,54 @@ pub(crate) async fn check_change(
     })
 }
 
-/// Writes a checked change; a cancelled seat goes to the waitlist.
-pub(crate) async fn write_change(
+/// The audit entry and the notice of a checked change, into `out`; the
+/// caller writes the new status (see [`write_changes`]).
+pub(crate) fn note_change(
+    t: &Training,
+    c: &Checked,
+    s: &Session,
+    person: &PersonBrief,
+    now: Timestamp,
+    out: &mut Outbox,
+) {
+    let (action, details, notice) = match c.change {
+        Change::Cancel => (
+            "registration.cancel",
+            serde_json::json!({ "was": c.status.as_str() }),
+            Notice::Cancelled {
+                had_seat: c.status == RegistrationStatus::Confirmed,
+            },
+        ),
+        Change::Accept => (
+            "registration.accept",
+            serde_json::json!({}),
+            Notice::Confirmed,
+        ),
+    };
+    out.audit(now, c.actor, action, c.id, details);
+    out.mails
+        .push(notices::mail(t, notice, c.id, s, person, now));
+}
+
+/// Writes the new statuses of checked changes (a statement per status),
+/// then fills the seats they freed from the waitlists of `freed`.
+pub(crate) async fn write_changes(
     tx: &mut Tx,
     t: &Training,
-    c: Checked,
-    s: &Session,
+    changes: &[Checked],
+    freed: &[&Session],
     now: Timestamp,
     out: &mut Outbox,
 ) -> Result<()> {
-    let change = c.change;
-    let (next, action, details) = match change {
-        Change::Cancel => (
-            RegistrationStatus::Cancelled,
-            "registration.cancel",
-            serde_json::json!({ "was": c.status.as_str() }),
-        ),
-        Change::Accept => (
-            RegistrationStatus::Confirmed,
-            "registration.accept",
-            serde_json::json!({}),
-        ),
-    };
-    set_status(tx, now, c.id, next, None).await?;
-    out.audit(now, c.actor, action, c.id, details);
-    let person = people::brief_in(tx, PersonId(c.person_id)).await?;
-    let notice = match change {
-        Change::Cancel => Notice::Cancelled {
-            had_seat: c.status == RegistrationStatus::Confirmed,
-        },
-        Change::Accept => Notice::Confirmed,
-    };
-    out.mails
-        .push(notices::mail(t, notice, c.id, s, &person, now));
-    if change == Change::Cancel && c.status.holds_seat() {
-        promote_into(tx, t, s, now, out).await?;
+    for next in [RegistrationStatus::Cancelled, RegistrationStatus::Confirmed] {
+        let ids: Vec<i64> = changes
+            .iter()
+            .filter(|c| c.next() == next)
+            .map(|c| c.id)
+            .collect();
+        set_status_many(tx, now, &ids, next, None).await?;
     }
-    Ok(())
+    promote_into(tx, t, freed, now, out).await
 }
 
 async fn change(t: &Training, caller: &Principal, id: i64, change: Change) -> Result<()> {

@@ -712,7 +712,9 @@ async fn changes_and_registrations_share_one_group() {
             change(7, Change::Cancel, b),
             change(4, Change::Accept, b),
             change(4, Change::Cancel, a + b + c + 100),
-            // P5 accepts the offer made earlier in this very group.
+            // The seat P2 frees is offered once the group's changes are
+            // checked: P5 cannot accept it within this very group (as if
+            // their acceptance had come first).
             change(5, Change::Accept, c),
         ],
     )
@@ -741,22 +743,108 @@ async fn changes_and_registrations_share_one_group() {
         "{:?}",
         answers[4]
     );
-    assert_eq!(answers[5].as_ref().ok(), Some(&Done::Changed));
+    assert!(
+        format!("{:?}", answers[5]).contains("training-error-no-offer"),
+        "{:?}",
+        answers[5]
+    );
     assert_eq!(
         (w.status(a).await, w.status(b).await, w.status(c).await),
-        ("cancelled".into(), "confirmed".into(), "confirmed".into())
+        ("cancelled".into(), "confirmed".into(), "offered".into())
     );
-    // Entries: the cancellation, the promotion, the acceptance, the
-    // registration. Mails: cancelled, offered, confirmed, waitlisted.
+    // Entries: the cancellation, the promotion, the registration. Mails:
+    // cancelled, offered, waitlisted.
     let entries_after = w.count("SELECT COUNT(*) FROM audit_log", &[]).await;
-    assert_eq!(entries_after - entries_before, 4);
-    assert_eq!(w.mails("").await - mails_before, 4);
+    assert_eq!(entries_after - entries_before, 3);
+    assert_eq!(w.mails("").await - mails_before, 3);
+    // In the next group P5 accepts.
+    let answers = write_group(&w.t, vec![change(5, Change::Accept, c)]).await;
+    assert_eq!(answers[0].as_ref().ok(), Some(&Done::Changed));
+    assert_eq!(w.status(c).await, "confirmed");
     let (expiries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE dedup_key = $1")
         .bind(format!("offer-expiry:{c}"))
         .fetch_one(w.db.db.pool())
         .await
         .unwrap();
     assert_eq!(expiries, 1, "the offer's expiry is queued with the group");
+    assert!(matches!(
+        relais_db::audit::verify(&w.db.db).await.unwrap(),
+        relais_db::audit::Verdict::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_group_s_cancellations_free_their_seats_together() {
+    use relais_training::registrar::{Done, Op, write_group};
+    use relais_training::registrations::Change;
+    let w = World::new().await;
+    // Two seats with a timed offer, one seat in automatic mode.
+    let offer = w.session(2, |_| {}).await;
+    let auto = w
+        .session(1, |s| s.waitlist_mode = Some("automatic".into()))
+        .await;
+    let (a, _) = w.register(2, offer).await.unwrap();
+    let (b, _) = w.register(4, offer).await.unwrap();
+    let (c, _) = w.register(5, offer).await.unwrap();
+    let (d, _) = w.register(6, offer).await.unwrap();
+    let (e, _) = w.register(7, offer).await.unwrap();
+    let (f, _) = w.register(2, auto).await.unwrap();
+    let (g, st) = w.register(4, auto).await.unwrap();
+    assert_eq!(st, RegistrationStatus::Waitlisted);
+    let mails_before = w.mails("").await;
+    let change = |n: usize, id: i64| Op::Change {
+        change: Change::Cancel,
+        caller: w.person(n),
+        id,
+    };
+    let answers = write_group(
+        &w.t,
+        vec![
+            change(2, a),
+            // A second cancellation of the same registration sees the first.
+            change(2, a),
+            change(4, b),
+            // P6, waitlisted second, leaves the line: the two freed seats go
+            // to P5 and P7.
+            change(6, d),
+            change(2, f),
+        ],
+    )
+    .await;
+    assert_eq!(answers[0].as_ref().ok(), Some(&Done::Changed));
+    assert!(
+        format!("{:?}", answers[1]).contains("training-error-not-active"),
+        "{:?}",
+        answers[1]
+    );
+    for i in [2, 3, 4] {
+        assert_eq!(answers[i].as_ref().ok(), Some(&Done::Changed), "{i}");
+    }
+    let mut statuses = Vec::new();
+    for id in [a, b, c, d, e, f, g] {
+        statuses.push(w.status(id).await);
+    }
+    assert_eq!(
+        statuses,
+        [
+            "cancelled",
+            "cancelled",
+            "offered",
+            "cancelled",
+            "offered",
+            "cancelled",
+            "confirmed"
+        ]
+    );
+    // Four cancellations, two offers, one confirmation; two expiries queued.
+    assert_eq!(w.mails("").await - mails_before, 7);
+    let expiries = w
+        .count(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'training.offer_expiry'",
+            &[],
+        )
+        .await;
+    assert_eq!(expiries, 2);
     assert!(matches!(
         relais_db::audit::verify(&w.db.db).await.unwrap(),
         relais_db::audit::Verdict::Intact { .. }
