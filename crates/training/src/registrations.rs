@@ -510,14 +510,11 @@ async fn change(t: &Training, caller: &Principal, id: i64, change: Change) -> Re
         caller: caller.clone(),
         id,
     };
-    // On SQLite, where writes take turns anyway, a change joins the next
-    // group. On PostgreSQL it is written at once in its own transaction:
-    // changes to different sessions then run side by side instead of
-    // lengthening the group's one transaction (measured in
-    // docs/performance.md).
-    let answer = match (&t.registrar, t.db.backend()) {
-        (Some(r), relais_db::Backend::Sqlite) => r.submit(op).await,
-        _ => write_group(t, vec![op])
+    // A change joins the next group, where the group's changes are written
+    // together (measured in docs/performance.md).
+    let answer = match &t.registrar {
+        Some(r) => r.submit(op).await,
+        None => write_group(t, vec![op])
             .await
             .pop()
             .unwrap_or_else(|| Err(Error::internal("no answer"))),
