@@ -6,7 +6,8 @@
 //! time passing, and changes made on another instance are seen through the
 //! shared head anyway. The head is read before the data, so an entry never
 //! holds data older than its number. One request per key fills it while the
-//! others wait for that fill instead of reading the same rows in parallel.
+//! others wait for that fill instead of reading the same rows in parallel;
+//! and requests that arrive together share one read of the head.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -39,6 +40,38 @@ struct Slot<V> {
 pub struct PageCache<V> {
     ttl_micros: i64,
     slots: Mutex<HashMap<String, Arc<Slot<V>>>>,
+    heads: Heads,
+}
+
+/// Reads of the audit log's head, shared: a request may use any read that
+/// began after it arrived (that read sees every change committed before
+/// the request), so those waiting while one read runs share the next one
+/// instead of each sending its own.
+#[derive(Default)]
+struct Heads {
+    /// Reads begun so far, counted under `last`'s lock.
+    begun: AtomicU64,
+    /// The number of the last read finished, and the head it read.
+    last: tokio::sync::Mutex<(u64, i64)>,
+}
+
+impl Heads {
+    async fn read(&self, db: &Db) -> Result<i64> {
+        let arrived = self.begun.load(Ordering::Acquire);
+        let mut last = self.last.lock().await;
+        if last.0 > arrived {
+            return Ok(last.1);
+        }
+        let no = self.begun.fetch_add(1, Ordering::AcqRel) + 1;
+        let head = relais_db::audit::head(db).await.db()?;
+        *last = (no, head);
+        Ok(head)
+    }
+
+    /// Reads sent to the database so far.
+    fn sent(&self) -> u64 {
+        self.begun.load(Ordering::Acquire)
+    }
 }
 
 impl<V> PageCache<V> {
@@ -46,7 +79,13 @@ impl<V> PageCache<V> {
         Self {
             ttl_micros: i64::try_from(ttl.as_micros()).unwrap_or(i64::MAX),
             slots: Mutex::new(HashMap::new()),
+            heads: Heads::default(),
         }
+    }
+
+    /// How many times the audit log's head was read (for tests and metrics).
+    pub fn head_reads(&self) -> u64 {
+        self.heads.sent()
     }
 
     fn slot(&self, key: &str) -> Arc<Slot<V>> {
@@ -83,7 +122,7 @@ impl<V> PageCache<V> {
         if key.len() > MAX_KEY_LEN {
             return Ok(Arc::new(fill().await?));
         }
-        let head = relais_db::audit::head(db).await.db()?;
+        let head = self.heads.read(db).await?;
         let slot = self.slot(key);
         // Fills that begin after this point read data at least as new as
         // anything committed before this request: any of them will do, even
@@ -108,5 +147,51 @@ impl<V> PageCache<V> {
             value: value.clone(),
         });
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use relais_core::Timestamp;
+    use relais_core::time::FakeClock;
+    use relais_db::audit::{self, Actor};
+
+    #[tokio::test]
+    async fn requests_arriving_together_share_a_read_of_the_head_yet_see_what_came_before() {
+        let t = relais_testkit::TestDb::new().await;
+        let clock = FakeClock::new(Timestamp(1_000_000));
+        let cache: Arc<PageCache<i64>> =
+            Arc::new(PageCache::new(std::time::Duration::from_secs(60)));
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..64 {
+            let (cache, db, clock) = (cache.clone(), t.db.clone(), clock.clone());
+            set.spawn(async move { cache.get(&db, &clock, "k", || async { Ok(1) }).await });
+        }
+        while let Some(r) = set.join_next().await {
+            assert_eq!(*r.unwrap().unwrap(), 1);
+        }
+        // The first read, and one for all those who arrived while it ran.
+        assert!(cache.head_reads() <= 2, "{} reads", cache.head_reads());
+        // A change committed before a request is seen by it, however recent
+        // the last shared read.
+        let mut tx = t.db.begin().await.unwrap();
+        audit::record(
+            &mut tx,
+            clock.now(),
+            Actor::SYSTEM,
+            "test.change",
+            "thing:1",
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let v = cache
+            .get(&t.db, &clock, "k", || async { Ok(2) })
+            .await
+            .unwrap();
+        assert_eq!(*v, 2);
+        assert_eq!(cache.head_reads(), 3);
     }
 }
