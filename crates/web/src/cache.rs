@@ -7,11 +7,13 @@
 //! shared head anyway. The head is read before the data, so an entry never
 //! holds data older than its number. One request per key fills it while the
 //! others wait for that fill instead of reading the same rows in parallel;
-//! and requests that arrive together share one read of the head.
+//! and requests that arrive together share one read of the head. An entry
+//! past half its life is read again by one request while the others still
+//! use it, so that nobody waits for a fill only because time passed.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use relais_core::{Clock, Result};
@@ -35,6 +37,18 @@ struct Slot<V> {
     /// Fills begun so far, counted under `kept`'s lock.
     started: AtomicU64,
     kept: tokio::sync::Mutex<Option<Filled<V>>>,
+    /// A request is reading a good entry again before it grows too old.
+    refreshing: AtomicBool,
+}
+
+/// Marks a slot's early refill as running until dropped (the request that
+/// runs it may be abandoned half way).
+struct Refreshing<'a>(&'a AtomicBool);
+
+impl Drop for Refreshing<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 pub struct PageCache<V> {
@@ -102,6 +116,7 @@ impl<V> PageCache<V> {
                 Arc::new(Slot {
                     started: AtomicU64::new(0),
                     kept: tokio::sync::Mutex::new(None),
+                    refreshing: AtomicBool::new(false),
                 })
             })
             .clone()
@@ -133,9 +148,37 @@ impl<V> PageCache<V> {
         let mut kept = slot.kept.lock().await;
         let now = clock.now().0;
         if let Some(f) = kept.as_ref() {
-            let young = now >= f.at && now.saturating_sub(f.at) < self.ttl_micros;
+            let age = now.saturating_sub(f.at);
+            let young = now >= f.at && age < self.ttl_micros;
             if young && (f.head >= head || f.fill > arrived) {
-                return Ok(f.value.clone());
+                // Past half its life, one request reads it again while the
+                // others go on with this one, still good: nobody waits for
+                // a fill only because time passed.
+                if age < self.ttl_micros / 2 || slot.refreshing.swap(true, Ordering::AcqRel) {
+                    return Ok(f.value.clone());
+                }
+                let _refreshing = Refreshing(&slot.refreshing);
+                let good = f.value.clone();
+                let fill_no = slot.started.fetch_add(1, Ordering::AcqRel) + 1;
+                drop(kept);
+                let value = match fill().await {
+                    Ok(v) => Arc::new(v),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not read a kept page again");
+                        return Ok(good);
+                    }
+                };
+                let mut kept = slot.kept.lock().await;
+                // A fill begun later (the head moved meanwhile) is newer.
+                if kept.as_ref().is_none_or(|k| k.fill < fill_no) {
+                    *kept = Some(Filled {
+                        head,
+                        at: now,
+                        fill: fill_no,
+                        value: value.clone(),
+                    });
+                }
+                return Ok(value);
             }
         }
         let fill_no = slot.started.fetch_add(1, Ordering::AcqRel) + 1;
@@ -193,5 +236,42 @@ mod tests {
             .unwrap();
         assert_eq!(*v, 2);
         assert_eq!(cache.head_reads(), 3);
+    }
+
+    #[tokio::test]
+    async fn an_entry_past_half_its_life_is_read_again_by_one_request_while_the_others_use_it() {
+        let t = relais_testkit::TestDb::new().await;
+        let clock = FakeClock::new(Timestamp(1_000_000));
+        let cache: Arc<PageCache<i64>> =
+            Arc::new(PageCache::new(std::time::Duration::from_secs(2)));
+        let v = cache.get(&t.db, &clock, "k", || async { Ok(1) }).await;
+        assert_eq!(*v.unwrap(), 1);
+        clock.advance_secs(1);
+        // One request reads again, and its reading is held up…
+        let (release, held) = tokio::sync::oneshot::channel::<()>();
+        let refresher = {
+            let (cache, db, clock) = (cache.clone(), t.db.clone(), clock.clone());
+            tokio::spawn(async move {
+                cache
+                    .get(&db, &clock, "k", || async {
+                        held.await.ok();
+                        Ok(2)
+                    })
+                    .await
+            })
+        };
+        tokio::task::yield_now().await;
+        // …meanwhile another is answered at once with the entry, still good.
+        let other = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            cache.get(&t.db, &clock, "k", || async { Ok(3) }),
+        )
+        .await
+        .expect("not held up by the refill");
+        assert_eq!(*other.unwrap(), 1);
+        release.send(()).unwrap();
+        assert_eq!(*refresher.await.unwrap().unwrap(), 2);
+        let v = cache.get(&t.db, &clock, "k", || async { Ok(4) }).await;
+        assert_eq!(*v.unwrap(), 2);
     }
 }
