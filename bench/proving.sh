@@ -19,6 +19,7 @@
 #
 # Environment: BUILD (release | debug; ci defaults to debug), AGENTS (10000),
 #   SESSIONS (50), CAPACITY (100), CONCURRENCY (64), TIME_LIMIT (180 s per run),
+#   S2_REQUESTS (9000: S2's requests among CONCURRENCY clients, a third each),
 #   KILL_AFTER (seconds into S1 before kill -9, default 1.5), PORT (18712, and the
 #   next ones), RELAIS_BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #   PG_OPTS (sslmode=disable), KEEP (set: keep the work folder and database),
@@ -294,7 +295,7 @@ burst() { # LABEL KILL MEASURE
     courses=$(sql "SELECT c.id FROM courses c WHERE EXISTS (SELECT 1 FROM training_sessions s WHERE s.course_id = c.id) ORDER BY c.id LIMIT 200" | paste -sd,)
     head -n 2000 "$WORK/tokens.txt" >"$WORK/feed-tokens.txt"
     run_load "${BASES[@]}" "${pids[@]}" reads --label "$label" --email agent@demo.relais.test --password relais-demo \
-      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency "$CONCURRENCY" --requests 9000 --time-limit 60
+      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency "$CONCURRENCY" --requests "${S2_REQUESTS:-9000}" --time-limit 60
     run_load "${BASES[@]:0:2}" "${pids[@]}" reads --label "$label-1client" --email agent@demo.relais.test --password relais-demo \
       --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency 1 --requests 1500 --time-limit 60
   fi
