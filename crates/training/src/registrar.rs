@@ -267,16 +267,11 @@ impl Group<'_> {
                 live,
                 &mut rows,
                 &session_of,
-                &sessions,
+                &mut sessions,
                 &mut out,
                 &mut answers,
             )
             .await?;
-        }
-        let moved = answers.iter().any(|(_, a)| a.is_ok());
-        if moved && !asks.is_empty() {
-            // The changes moved the counts the seat rules read.
-            sessions = sessions::read_locked(tx, now, &ids).await?;
         }
         let locked = clock.elapsed();
         self.register_in(tx, &asks, &mut sessions, &mut out, &mut answers)
@@ -295,7 +290,7 @@ impl Group<'_> {
 
     /// The changes of the group, checked in order (each sees the ones
     /// before it) and written together; the seats they free go to the
-    /// waitlists once all are written.
+    /// waitlists once all are written. The counts in `sessions` follow.
     #[allow(clippy::too_many_arguments)]
     async fn change_in(
         &self,
@@ -303,7 +298,7 @@ impl Group<'_> {
         live: &[usize],
         rows: &mut HashMap<i64, registrations::Row>,
         session_of: &HashMap<i64, i64>,
-        sessions: &HashMap<i64, Session>,
+        sessions: &mut HashMap<i64, Session>,
         out: &mut Outbox,
         answers: &mut Vec<(usize, Answer)>,
     ) -> Result<()> {
@@ -318,6 +313,7 @@ impl Group<'_> {
             .collect();
         let mut checked = Vec::new();
         let mut freed: Vec<&Session> = Vec::new();
+        let mut moves: Vec<(i64, Option<RegistrationStatus>, RegistrationStatus)> = Vec::new();
         for &i in live {
             let Op::Change { change, caller, id } = &self.ops[i] else {
                 continue;
@@ -346,10 +342,21 @@ impl Group<'_> {
             if c.frees_seat() {
                 freed.push(s);
             }
+            moves.push((s.id, Some(c.status), c.next()));
             checked.push(c);
             answers.push((i, Ok(Done::Changed)));
         }
-        write_changes(tx, t, &checked, &freed, now, out).await
+        let promoted = write_changes(tx, t, &checked, &freed, now, out).await?;
+        // The seat rules of the registrations that follow read these counts.
+        let promoted = promoted
+            .into_iter()
+            .map(|(s, to)| (s, Some(RegistrationStatus::Waitlisted), to));
+        for (s, from, to) in moves.into_iter().chain(promoted) {
+            if let Some(s) = sessions.get_mut(&s) {
+                s.recount(from, Some(to));
+            }
+        }
+        Ok(())
     }
 
     /// The registrations of the group, decided in order and written with a
@@ -514,13 +521,7 @@ impl Group<'_> {
         } else {
             RegistrationStatus::Waitlisted
         };
-        match status {
-            RegistrationStatus::Confirmed => s.confirmed += 1,
-            RegistrationStatus::Pending => s.pending += 1,
-            RegistrationStatus::Waitlisted => s.waitlisted += 1,
-            _ => {}
-        }
-        s.seats_left = s.seats().left();
+        s.recount(None, Some(status));
         taken.insert(key);
         Ok(Decided {
             op: i,

@@ -237,14 +237,15 @@ pub(crate) async fn promote(tx: &mut Tx, t: &Training, s: &Session, now: Timesta
 }
 
 /// [`promote`] for several sessions at once (a handful of statements
-/// whatever their number), leaving the audit entries, mails and jobs in `out`.
+/// whatever their number), leaving the audit entries, mails and jobs in
+/// `out`; the session and the new status of each registration promoted.
 pub(crate) async fn promote_into(
     tx: &mut Tx,
     t: &Training,
     sessions: &[&Session],
     now: Timestamp,
     out: &mut Outbox,
-) -> Result<()> {
+) -> Result<Vec<(i64, RegistrationStatus)>> {
     let mut open: Vec<&Session> = sessions
         .iter()
         .copied()
@@ -253,7 +254,7 @@ pub(crate) async fn promote_into(
     open.sort_unstable_by_key(|s| s.id);
     open.dedup_by_key(|s| s.id);
     if open.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut q = SqlBuf::new(
         "SELECT session_id, COUNT(*) FROM registrations WHERE status IN ('confirmed', 'offered') AND session_id IN ",
@@ -273,7 +274,7 @@ pub(crate) async fn promote_into(
         .filter(|(_, l)| *l > 0)
         .collect();
     let Some(&most) = left.values().max() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     // The head of each waitlist, as many as it has seats to fill.
     let mut q = SqlBuf::new(
@@ -288,7 +289,7 @@ pub(crate) async fn promote_into(
     let next: Vec<(i64, i64, i64, i64)> = q.query_as().fetch_all(&mut **tx).await.db()?;
     let next: Vec<_> = next.into_iter().filter(|r| r.3 <= left[&r.1]).collect();
     if next.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut persons: Vec<PersonId> = next.iter().map(|r| PersonId(r.2)).collect();
     persons.sort_unstable();
@@ -299,6 +300,7 @@ pub(crate) async fn promote_into(
         .map(|b| (b.id, b))
         .collect();
     let mut confirmed = Vec::new();
+    let mut promoted = Vec::with_capacity(next.len());
     for s in open {
         let ids: Vec<(i64, &PersonBrief)> = next
             .iter()
@@ -343,6 +345,13 @@ pub(crate) async fn promote_into(
                     ));
                 }
             }
+            promoted.push((
+                s.id,
+                match s.waitlist_mode {
+                    WaitlistMode::Automatic => RegistrationStatus::Confirmed,
+                    WaitlistMode::TimedOffer => RegistrationStatus::Offered,
+                },
+            ));
             out.audit(
                 now,
                 Actor::SYSTEM,
@@ -352,7 +361,8 @@ pub(crate) async fn promote_into(
             );
         }
     }
-    set_status_many(tx, now, &confirmed, RegistrationStatus::Confirmed, None).await
+    set_status_many(tx, now, &confirmed, RegistrationStatus::Confirmed, None).await?;
+    Ok(promoted)
 }
 
 /// A change a person asks of one of their registrations (or, for a
@@ -370,7 +380,8 @@ pub(crate) struct Checked {
     actor: Actor,
     pub id: i64,
     pub person_id: i64,
-    status: RegistrationStatus,
+    /// The status it had.
+    pub status: RegistrationStatus,
 }
 
 impl Checked {
@@ -484,7 +495,8 @@ pub(crate) fn note_change(
 }
 
 /// Writes the new statuses of checked changes (a statement per status),
-/// then fills the seats they freed from the waitlists of `freed`.
+/// then fills the seats they freed from the waitlists of `freed`; the
+/// promotions made, as [`promote_into`] gives them.
 pub(crate) async fn write_changes(
     tx: &mut Tx,
     t: &Training,
@@ -492,7 +504,7 @@ pub(crate) async fn write_changes(
     freed: &[&Session],
     now: Timestamp,
     out: &mut Outbox,
-) -> Result<()> {
+) -> Result<Vec<(i64, RegistrationStatus)>> {
     for next in [RegistrationStatus::Cancelled, RegistrationStatus::Confirmed] {
         let ids: Vec<i64> = changes
             .iter()

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::access::TrainingOffice;
 use crate::courses;
-use crate::model::{Audience, Format, Seats, SessionStatus, WaitlistMode};
+use crate::model::{Audience, Format, RegistrationStatus, Seats, SessionStatus, WaitlistMode};
 
 /// What it takes to create a session: only the times and the capacity are required.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -93,6 +93,25 @@ pub struct Session {
 }
 
 impl Session {
+    /// Moves one registration from status `from` to status `to` in the
+    /// counts (none: it was not there, or is no longer counted).
+    pub(crate) fn recount(
+        &mut self,
+        from: Option<RegistrationStatus>,
+        to: Option<RegistrationStatus>,
+    ) {
+        for (status, by) in [(from, -1), (to, 1)] {
+            match status {
+                Some(RegistrationStatus::Confirmed) => self.confirmed += by,
+                Some(RegistrationStatus::Offered) => self.offered += by,
+                Some(RegistrationStatus::Waitlisted) => self.waitlisted += by,
+                Some(RegistrationStatus::Pending) => self.pending += by,
+                _ => {}
+            }
+        }
+        self.seats_left = self.seats().left();
+    }
+
     pub fn seats(&self) -> Seats {
         Seats {
             capacity: self.capacity,
@@ -523,15 +542,6 @@ pub async fn lock_many(
         let _: Vec<(i64,)> = lock.query_as().fetch_all(&mut **tx).await.db()?;
     }
     read_many(tx, now, &ids).await
-}
-
-/// Reads again, with their counts, sessions this transaction has locked.
-pub(crate) async fn read_locked(
-    tx: &mut Tx,
-    now: Timestamp,
-    ids: &[i64],
-) -> Result<HashMap<i64, Session>> {
-    read_many(tx, now, ids).await
 }
 
 /// Several sessions with their counts, by id, in two queries. Missing ids are left out.
