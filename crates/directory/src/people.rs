@@ -377,6 +377,22 @@ pub async fn briefs_in(tx: &mut relais_db::Tx, ids: &[PersonId]) -> Result<Vec<P
     briefs_on(&mut *tx, ids).await
 }
 
+/// Briefs of these people by id, read inside the caller's transaction, each
+/// once however often it is named.
+pub async fn brief_map_in(
+    tx: &mut relais_db::Tx,
+    ids: impl IntoIterator<Item = PersonId>,
+) -> Result<std::collections::HashMap<PersonId, PersonBrief>> {
+    let mut ids: Vec<PersonId> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(briefs_on(&mut *tx, &ids)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b))
+        .collect())
+}
+
 async fn briefs_on(conn: &mut sqlx::AnyConnection, ids: &[PersonId]) -> Result<Vec<PersonBrief>> {
     let mut all = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {

@@ -10,8 +10,9 @@
 //! [`Registrar`] is what makes groups under load: requests that arrive while
 //! one group is being written wait and form the next group. On SQLite (one
 //! writer) and on PostgreSQL (where every audited change queues on the audit
-//! chain's head row until it commits) this turns a dozen round trips and one commit per
-//! request into a few round trips per request and one commit per group.
+//! chain's head row until it commits) this turns a dozen round trips and one
+//! commit per request into a few round trips per request and one commit per
+//! group.
 
 use std::collections::{HashMap, HashSet};
 
@@ -303,14 +304,7 @@ impl Group<'_> {
         answers: &mut Vec<(usize, Answer)>,
     ) -> Result<()> {
         let (t, now) = (self.t, self.now);
-        let mut persons: Vec<PersonId> = rows.values().map(|r| PersonId(r.2)).collect();
-        persons.sort_unstable();
-        persons.dedup();
-        let people: HashMap<PersonId, PersonBrief> = people::briefs_in(tx, &persons)
-            .await?
-            .into_iter()
-            .map(|b| (b.id, b))
-            .collect();
+        let people = people::brief_map_in(tx, rows.values().map(|r| PersonId(r.2))).await?;
         let mut checked = Vec::new();
         let mut freed: Vec<&Session> = Vec::new();
         let mut moves: Vec<(i64, Option<RegistrationStatus>, RegistrationStatus)> = Vec::new();

@@ -291,14 +291,7 @@ pub(crate) async fn promote_into(
     if next.is_empty() {
         return Ok(Vec::new());
     }
-    let mut persons: Vec<PersonId> = next.iter().map(|r| PersonId(r.2)).collect();
-    persons.sort_unstable();
-    persons.dedup();
-    let people: HashMap<PersonId, PersonBrief> = people::briefs_in(tx, &persons)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b))
-        .collect();
+    let people = people::brief_map_in(tx, next.iter().map(|r| PersonId(r.2))).await?;
     let mut confirmed = Vec::new();
     let mut promoted = Vec::with_capacity(next.len());
     for s in open {

@@ -544,7 +544,8 @@ pub async fn lock_many(
     read_many(tx, now, &ids).await
 }
 
-/// Several sessions with their counts, by id, in two queries. Missing ids are left out.
+/// Several sessions with their counts, by id, in one query (two when an
+/// audience names delegations or units). Missing ids are left out.
 pub async fn get_many(db: &Db, clock: &dyn Clock, ids: &[i64]) -> Result<HashMap<i64, Session>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
