@@ -319,7 +319,7 @@ impl Group<'_> {
                 answers.push((i, Err(Error::NotFound)));
                 continue;
             };
-            let c = match check_change(*change, caller, row, session_of[id], s, now) {
+            let c = match check_change(*change, caller, row, s, now) {
                 Ok(c) => c,
                 Err(e) => {
                     answers.push((i, Err(e)));

@@ -88,25 +88,27 @@ pub(crate) type Row = (
 /// finding the session and locking it).
 async fn load_locked(tx: &mut Tx, id: i64, locked_session: i64) -> Result<Row> {
     let row = load(tx, id).await?;
+    still_in(&row, locked_session)?;
+    Ok(row)
+}
+
+/// Refuses a registration found in one session and read, after that
+/// session was locked, in another: the caller should try again.
+fn still_in(row: &Row, locked_session: i64) -> Result<()> {
     if row.1 != locked_session {
         return Err(Error::Conflict {
             field: "registration",
             msg: Msg::new("training-error-changed-retry"),
         });
     }
-    Ok(row)
+    Ok(())
 }
 
 async fn load(tx: &mut Tx, id: i64) -> Result<Row> {
-    sqlx::query_as(
-        "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
-         FROM registrations WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await
-    .db()?
-    .ok_or(Error::NotFound)
+    load_many(tx, &[id])
+        .await?
+        .remove(&id)
+        .ok_or(Error::NotFound)
 }
 
 async fn session_of(tx: &mut Tx, id: i64) -> Result<i64> {
@@ -304,6 +306,10 @@ pub(crate) async fn promote_into(
             continue;
         }
         let expires = now.plus_secs(s.offer_hours * 3600).min(s.starts);
+        let to = match s.waitlist_mode {
+            WaitlistMode::Automatic => RegistrationStatus::Confirmed,
+            WaitlistMode::TimedOffer => RegistrationStatus::Offered,
+        };
         if s.waitlist_mode == WaitlistMode::TimedOffer {
             let offered: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
             set_status_many(
@@ -338,13 +344,7 @@ pub(crate) async fn promote_into(
                     ));
                 }
             }
-            promoted.push((
-                s.id,
-                match s.waitlist_mode {
-                    WaitlistMode::Automatic => RegistrationStatus::Confirmed,
-                    WaitlistMode::TimedOffer => RegistrationStatus::Offered,
-                },
-            ));
+            promoted.push((s.id, to));
             out.audit(
                 now,
                 Actor::SYSTEM,
@@ -369,9 +369,9 @@ pub enum Change {
 
 /// A change found possible, to be written.
 pub(crate) struct Checked {
-    pub change: Change,
+    change: Change,
     actor: Actor,
-    pub id: i64,
+    id: i64,
     pub person_id: i64,
     /// The status it had.
     pub status: RegistrationStatus,
@@ -403,24 +403,17 @@ pub(crate) async fn load_many(tx: &mut Tx, ids: &[i64]) -> Result<HashMap<i64, R
     Ok(rows.into_iter().map(|r| (r.0, r)).collect())
 }
 
-/// Checks a change to registration `row`, read after its session `s` was
-/// locked; `found_in` is the session it was found in before the lock (a
-/// concurrent move could have changed it in between). Only reads.
+/// Checks a change to registration `row`, found in session `s` and read
+/// again after `s` was locked. Only reads.
 pub(crate) fn check_change(
     change: Change,
     caller: &Principal,
     row: &Row,
-    found_in: i64,
     s: &Session,
     now: Timestamp,
 ) -> Result<Checked> {
-    let (id, session_id, person_id, ref status, _, expires, ..) = *row;
-    if session_id != found_in || session_id != s.id {
-        return Err(Error::Conflict {
-            field: "registration",
-            msg: Msg::new("training-error-changed-retry"),
-        });
-    }
+    still_in(row, s.id)?;
+    let (id, _, person_id, ref status, _, expires, ..) = *row;
     let parsed = RegistrationStatus::parse(status);
     match change {
         Change::Cancel => {
