@@ -157,39 +157,56 @@ impl<V> PageCache<V> {
                 if age < self.ttl_micros / 2 || slot.refreshing.swap(true, Ordering::AcqRel) {
                     return Ok(f.value.clone());
                 }
-                let _refreshing = Refreshing(&slot.refreshing);
                 let good = f.value.clone();
-                let fill_no = slot.started.fetch_add(1, Ordering::AcqRel) + 1;
                 drop(kept);
-                let value = match fill().await {
-                    Ok(v) => Arc::new(v),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "could not read a kept page again");
-                        return Ok(good);
-                    }
-                };
-                let mut kept = slot.kept.lock().await;
-                // A fill begun later (the head moved meanwhile) is newer.
-                if kept.as_ref().is_none_or(|k| k.fill < fill_no) {
-                    *kept = Some(Filled {
-                        head,
-                        at: now,
-                        fill: fill_no,
-                        value: value.clone(),
-                    });
-                }
-                return Ok(value);
+                return Ok(Self::refill_early(&slot, good, head, now, fill).await);
             }
         }
         let fill_no = slot.started.fetch_add(1, Ordering::AcqRel) + 1;
         let value = Arc::new(fill().await?);
+        keep(&mut kept, head, now, fill_no, &value);
+        Ok(value)
+    }
+
+    /// Reads a good entry again (the caller has set `slot.refreshing`);
+    /// on an error the entry still good is the answer.
+    async fn refill_early<F, Fut>(
+        slot: &Slot<V>,
+        good: Arc<V>,
+        head: i64,
+        now: i64,
+        fill: F,
+    ) -> Arc<V>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V>>,
+    {
+        let _refreshing = Refreshing(&slot.refreshing);
+        let fill_no = slot.started.fetch_add(1, Ordering::AcqRel) + 1;
+        match fill().await {
+            Ok(v) => {
+                let value = Arc::new(v);
+                keep(&mut *slot.kept.lock().await, head, now, fill_no, &value);
+                value
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read a kept page again");
+                good
+            }
+        }
+    }
+}
+
+/// Keeps the value of fill `fill_no`, unless one begun later (the head
+/// moved meanwhile) is kept already.
+fn keep<V>(kept: &mut Option<Filled<V>>, head: i64, at: i64, fill_no: u64, value: &Arc<V>) {
+    if kept.as_ref().is_none_or(|k| k.fill < fill_no) {
         *kept = Some(Filled {
             head,
-            at: now,
+            at,
             fill: fill_no,
             value: value.clone(),
         });
-        Ok(value)
     }
 }
 
@@ -200,12 +217,18 @@ mod tests {
     use relais_core::time::FakeClock;
     use relais_db::audit::{self, Actor};
 
+    /// A database, a clock and a cache whose entries live `ttl_secs`.
+    async fn setup(ttl_secs: u64) -> (relais_testkit::TestDb, FakeClock, Arc<PageCache<i64>>) {
+        (
+            relais_testkit::TestDb::new().await,
+            FakeClock::new(Timestamp(1_000_000)),
+            Arc::new(PageCache::new(std::time::Duration::from_secs(ttl_secs))),
+        )
+    }
+
     #[tokio::test]
     async fn requests_arriving_together_share_a_read_of_the_head_yet_see_what_came_before() {
-        let t = relais_testkit::TestDb::new().await;
-        let clock = FakeClock::new(Timestamp(1_000_000));
-        let cache: Arc<PageCache<i64>> =
-            Arc::new(PageCache::new(std::time::Duration::from_secs(60)));
+        let (t, clock, cache) = setup(60).await;
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..64 {
             let (cache, db, clock) = (cache.clone(), t.db.clone(), clock.clone());
@@ -240,10 +263,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_entry_past_half_its_life_is_read_again_by_one_request_while_the_others_use_it() {
-        let t = relais_testkit::TestDb::new().await;
-        let clock = FakeClock::new(Timestamp(1_000_000));
-        let cache: Arc<PageCache<i64>> =
-            Arc::new(PageCache::new(std::time::Duration::from_secs(2)));
+        let (t, clock, cache) = setup(2).await;
         let v = cache.get(&t.db, &clock, "k", || async { Ok(1) }).await;
         assert_eq!(*v.unwrap(), 1);
         clock.advance_secs(1);
