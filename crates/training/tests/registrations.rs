@@ -193,6 +193,23 @@ impl World {
         .unwrap()
     }
 
+    /// Offer expiries queued.
+    async fn offer_expiries(&self) -> i64 {
+        self.count(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'training.offer_expiry'",
+            &[],
+        )
+        .await
+    }
+
+    async fn assert_audit_intact(&self) {
+        let verdict = relais_db::audit::verify(&self.db.db).await.unwrap();
+        assert!(
+            matches!(verdict, relais_db::audit::Verdict::Intact { .. }),
+            "{verdict:?}"
+        );
+    }
+
     async fn mails(&self, key: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM jobs WHERE kind = 'mail.send' AND payload LIKE $1",
@@ -600,10 +617,7 @@ async fn a_group_is_decided_in_order_and_written_at_once() {
     let entries_after = w.count("SELECT COUNT(*) FROM audit_log", &[]).await;
     assert_eq!(entries_after - entries_before, 4);
     assert_eq!(w.mails("").await - mails_before, 4);
-    assert!(matches!(
-        relais_db::audit::verify(&w.db.db).await.unwrap(),
-        relais_db::audit::Verdict::Intact { .. }
-    ));
+    w.assert_audit_intact().await;
 }
 
 #[tokio::test]
@@ -668,12 +682,7 @@ async fn the_registrar_answers_each_request_of_a_burst() {
             ("waitlisted".to_string(), 29)
         ]
     );
-    let offers = w
-        .count(
-            "SELECT COUNT(*) FROM jobs WHERE kind = 'training.offer_expiry'",
-            &[],
-        )
-        .await;
+    let offers = w.offer_expiries().await;
     assert_eq!(offers, 5);
 }
 
@@ -767,10 +776,7 @@ async fn changes_and_registrations_share_one_group() {
         .await
         .unwrap();
     assert_eq!(expiries, 1, "the offer's expiry is queued with the group");
-    assert!(matches!(
-        relais_db::audit::verify(&w.db.db).await.unwrap(),
-        relais_db::audit::Verdict::Intact { .. }
-    ));
+    w.assert_audit_intact().await;
 }
 
 #[tokio::test]
@@ -838,15 +844,7 @@ async fn a_group_s_cancellations_free_their_seats_together() {
     );
     // Four cancellations, two offers, one confirmation; two expiries queued.
     assert_eq!(w.mails("").await - mails_before, 7);
-    let expiries = w
-        .count(
-            "SELECT COUNT(*) FROM jobs WHERE kind = 'training.offer_expiry'",
-            &[],
-        )
-        .await;
+    let expiries = w.offer_expiries().await;
     assert_eq!(expiries, 2);
-    assert!(matches!(
-        relais_db::audit::verify(&w.db.db).await.unwrap(),
-        relais_db::audit::Verdict::Intact { .. }
-    ));
+    w.assert_audit_intact().await;
 }
