@@ -237,8 +237,11 @@ mod tests {
         while let Some(r) = set.join_next().await {
             assert_eq!(*r.unwrap().unwrap(), 1);
         }
-        // The first read, and one for all those who arrived while it ran.
-        assert!(cache.head_reads() <= 2, "{} reads", cache.head_reads());
+        // Each read serves every request that arrived before it began: a
+        // handful of reads for 64 requests (the runtime starts the tasks in
+        // waves, between which a read may finish), not one each.
+        assert!(cache.head_reads() <= 8, "{} reads", cache.head_reads());
+        let shared = cache.head_reads();
         // A change committed before a request is seen by it, however recent
         // the last shared read.
         let mut tx = t.db.begin().await.unwrap();
@@ -258,7 +261,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(*v, 2);
-        assert_eq!(cache.head_reads(), 3);
+        assert_eq!(cache.head_reads(), shared + 1);
     }
 
     #[tokio::test]
