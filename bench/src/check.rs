@@ -1,6 +1,7 @@
 //! The invariants after a burst, from the database itself:
 //! - no session holds more seats than its capacity, and none has a waitlist
 //!   beside a free seat; nobody holds two live registrations for one session;
+//!   the counts each session keeps on its row match its registrations;
 //! - every registration the server acknowledged (a 2xx) exists with the status
 //!   it was answered (or a later one it may have reached without the driver
 //!   hearing of it), and every registration in the database comes from a
@@ -176,11 +177,19 @@ pub async fn run(a: Args) -> anyhow::Result<bool> {
     let mut waitlisted: BTreeMap<i64, i64> = BTreeMap::new();
     let mut live: HashMap<(i64, i64), i64> = HashMap::new();
     let mut in_db: HashMap<i64, (i64, i64, String)> = HashMap::new();
+    let mut counted: BTreeMap<i64, [i64; 4]> = BTreeMap::new();
     for (s, cap, reg, person, status) in rows {
         capacity.insert(s, cap);
+        let counts = counted.entry(s).or_default();
         let (Some(reg), Some(person), Some(status)) = (reg, person, status) else {
             continue;
         };
+        if let Some(i) = ["confirmed", "offered", "waitlisted", "pending"]
+            .iter()
+            .position(|k| *k == status)
+        {
+            counts[i] += 1;
+        }
         match status.as_str() {
             "confirmed" | "offered" => *held.entry(s).or_default() += 1,
             "waitlisted" => *waitlisted.entry(s).or_default() += 1,
@@ -224,6 +233,34 @@ pub async fn run(a: Args) -> anyhow::Result<bool> {
         format!(
             "{} waitlisted; sessions with both: {idle:?}",
             waitlisted.values().sum::<i64>()
+        ),
+    );
+    // The counts each session keeps on its row (the seat rules read them)
+    // against its registrations.
+    let mut q = SqlBuf::new(
+        "SELECT id, seats_confirmed, seats_offered, seats_waitlisted, seats_pending FROM training_sessions WHERE id IN ",
+    );
+    q.bind_list(a.sessions.iter().copied());
+    let stored: Vec<(i64, i64, i64, i64, i64)> = q.query_as().fetch_all(db.pool()).await?;
+    let drift: Vec<String> = stored
+        .iter()
+        .filter_map(|&(s, c, o, w, p)| {
+            let real = counted.get(&s).copied().unwrap_or_default();
+            (real != [c, o, w, p])
+                .then(|| format!("session {s}: kept {:?}, counted {real:?}", [c, o, w, p]))
+        })
+        .collect();
+    r.line(
+        "seat counts kept right",
+        drift.is_empty() && stored.len() == capacity.len(),
+        format!(
+            "{} sessions' confirmed/offered/waitlisted/pending counts{}",
+            stored.len(),
+            if drift.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", drift.join("; "))
+            }
         ),
     );
     let twice = live.values().filter(|n| **n > 1).count();

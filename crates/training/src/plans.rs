@@ -347,7 +347,7 @@ pub async fn load(db: &Db, now: Timestamp, plan: &Plan) -> Result<Vec<PeriodLoad
         }
         let mut sql = SqlBuf::new(
             "SELECT s.id, s.delegation_id, s.starts_at, s.ends_at, s.status,
-                (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', 'offered')),
+                s.seats_confirmed + s.seats_offered,
                 (SELECT COUNT(*) FROM training_disruption_items i JOIN training_disruptions d ON d.id = i.disruption_id
                   WHERE i.session_id = s.id AND i.action = 'reschedule' AND d.status <> 'undone')
              FROM training_sessions s WHERE s.starts_at >= ",

@@ -258,21 +258,26 @@ pub(crate) async fn promote_into(
     if open.is_empty() {
         return Ok(Vec::new());
     }
+    // The counts as the transaction's writes left them (those in `sessions`
+    // may be older), kept on the session rows by the database's triggers.
     let mut q = SqlBuf::new(
-        "SELECT session_id, COUNT(*) FROM registrations WHERE status IN ('confirmed', 'offered') AND session_id IN ",
+        "SELECT id, seats_confirmed + seats_offered, seats_waitlisted FROM training_sessions WHERE id IN ",
     );
-    q.bind_list(open.iter().map(|s| s.id))
-        .push(" GROUP BY session_id");
-    let taken: HashMap<i64, i64> = q
-        .query_as()
+    q.bind_list(open.iter().map(|s| s.id));
+    let counts: HashMap<i64, (i64, i64)> = q
+        .query_as::<(i64, i64, i64)>()
         .fetch_all(&mut **tx)
         .await
         .db()?
         .into_iter()
+        .map(|(id, taken, waiting)| (id, (taken, waiting)))
         .collect();
     let left: HashMap<i64, i64> = open
         .iter()
-        .map(|s| (s.id, s.capacity - taken.get(&s.id).copied().unwrap_or(0)))
+        .filter_map(|s| {
+            let &(taken, waiting) = counts.get(&s.id)?;
+            Some((s.id, s.capacity - taken)).filter(|_| waiting > 0)
+        })
         .filter(|(_, l)| *l > 0)
         .collect();
     let Some(&most) = left.values().max() else {

@@ -173,7 +173,7 @@ pub async fn replan(
     // The postponed sessions with what they hold.
     let rows: Vec<PostponedRow> = sqlx::query_as(
         "SELECT s.id, s.course_id, s.delegation_id, s.starts_at, s.ends_at, s.site_id, s.mode,
-            (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', 'offered', 'pending')),
+            s.seats_confirmed + s.seats_offered + s.seats_pending,
             s.venue_address
          FROM training_sessions s WHERE s.status = 'postponed' ORDER BY s.starts_at, s.id",
     )

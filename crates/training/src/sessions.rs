@@ -314,10 +314,7 @@ pub async fn create(
 const COLUMNS: &str = "s.id, s.course_id, c.title, s.starts_at, s.ends_at, st.name, s.venue_address, s.video_link, s.trainers,
     s.capacity, s.registration_opens_at, s.registration_closes_at, s.audience, s.approval, s.waitlist_mode, s.offer_hours,
     s.status, s.delegation_id, s.ics_sequence,
-    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'confirmed'),
-    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'offered'),
-    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted'),
-    (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'pending'),
+    s.seats_confirmed, s.seats_offered, s.seats_waitlisted, s.seats_pending,
     c.format, s.mode, s.site_id";
 const FROM: &str = " FROM training_sessions s JOIN courses c ON c.id = s.course_id LEFT JOIN sites st ON st.id = s.site_id";
 
@@ -473,7 +470,7 @@ pub async fn list(
             sql.push(" AND s.delegation_id = ").bind(d);
         }
         if filter.with_seats_left {
-            sql.push(" AND s.capacity > (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status IN ('confirmed', 'offered'))");
+            sql.push(" AND s.capacity > s.seats_confirmed + s.seats_offered");
         }
         if let Some(f) = filter.format {
             sql.push(" AND c.format = ").bind(f.as_str());

@@ -202,6 +202,26 @@ impl World {
         .await
     }
 
+    /// Each session's kept counts (confirmed, offered, waitlisted, pending)
+    /// equal its registrations counted.
+    async fn assert_seat_counts(&self) {
+        let rows: Vec<(i64, i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT s.id, s.seats_confirmed, s.seats_offered, s.seats_waitlisted, s.seats_pending,
+               (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'confirmed'),
+               (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'offered'),
+               (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted'),
+               (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'pending')
+             FROM training_sessions s ORDER BY s.id",
+        )
+        .fetch_all(self.db.db.pool())
+        .await
+        .unwrap();
+        assert!(!rows.is_empty());
+        for (s, c, o, w, p, rc, ro, rw, rp) in rows {
+            assert_eq!((c, o, w, p), (rc, ro, rw, rp), "session {s}: kept, counted");
+        }
+    }
+
     async fn assert_audit_intact(&self) {
         let verdict = relais_db::audit::verify(&self.db.db).await.unwrap();
         assert!(
@@ -274,6 +294,7 @@ async fn seats_then_waitlist_then_a_timed_offer_that_lapses_to_the_next() {
     // Confirmation mails carry the invitation; the cancellation its withdrawal.
     assert!(w.mails("METHOD:REQUEST").await >= 3);
     assert_eq!(w.mails("METHOD:CANCEL").await, 1);
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
@@ -287,6 +308,7 @@ async fn automatic_mode_confirms_the_next_at_once() {
     assert_eq!(st, RegistrationStatus::Waitlisted);
     registrations::cancel(&w.t, &w.person(2), a).await.unwrap();
     assert_eq!(w.status(b).await, "confirmed");
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
@@ -324,6 +346,7 @@ async fn the_window_and_the_audience_are_enforced() {
     assert!(
         format!("{:?}", w.register(2, later).await.unwrap_err()).contains("registration-closed")
     );
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
@@ -421,6 +444,7 @@ async fn a_manager_approves_their_people_only_and_a_full_session_waitlists() {
             .is_err(),
         "no longer pending"
     );
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
@@ -517,6 +541,7 @@ async fn an_officer_registers_someone_moves_them_and_may_exceed_capacity_with_a_
         )
         .await;
     assert_eq!(logged, 1);
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
@@ -561,6 +586,7 @@ async fn never_more_confirmed_than_capacity_under_a_race() {
         "every freed seat offered to the next in line, no more"
     );
     let _ = w.clock.now();
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
@@ -618,6 +644,7 @@ async fn a_group_is_decided_in_order_and_written_at_once() {
     assert_eq!(entries_after - entries_before, 4);
     assert_eq!(w.mails("").await - mails_before, 4);
     w.assert_audit_intact().await;
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
@@ -684,6 +711,7 @@ async fn the_registrar_answers_each_request_of_a_burst() {
     );
     let offers = w.offer_expiries().await;
     assert_eq!(offers, 5);
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
@@ -777,6 +805,7 @@ async fn changes_and_registrations_share_one_group() {
         .unwrap();
     assert_eq!(expiries, 1, "the offer's expiry is queued with the group");
     w.assert_audit_intact().await;
+    w.assert_seat_counts().await;
 }
 
 #[tokio::test]
