@@ -797,44 +797,70 @@ pub async fn for_session(
     Ok(with_positions(rows))
 }
 
+/// A registration's columns, then its place on its waitlist when it is
+/// waitlisted: those ahead of it counted on the waitlist's index, so that
+/// reading one registration never reads the whole waitlist.
+const WITH_POSITION: &str = "SELECT r.id, r.session_id, r.person_id, r.status, r.queued_at, r.offer_expires_at, r.over_capacity_reason, r.decision_comment,
+    CASE WHEN r.status = 'waitlisted' THEN
+      (SELECT COUNT(*) FROM registrations w WHERE w.session_id = r.session_id AND w.status = 'waitlisted'
+         AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id)))
+    END
+  FROM registrations r WHERE ";
+
+type PositionRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+fn positioned(row: PositionRow) -> Registration {
+    let (id, session_id, person_id, status, _, expires, over, comment, position) = row;
+    let status = RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
+    Registration {
+        id,
+        session_id,
+        person_id,
+        status,
+        position: position.filter(|_| status == RegistrationStatus::Waitlisted),
+        offer_expires_at: expires.map(|e| Timestamp(e).rfc3339()),
+        over_capacity_reason: over,
+        decision_comment: comment,
+    }
+}
+
 /// A person's registrations, with their place on each waitlist.
 pub async fn for_person(t: &Training, person: PersonId) -> Result<Vec<Registration>> {
-    let rows: Vec<ListRow> = sqlx::query_as(
-        "SELECT r.id, r.session_id, r.person_id, r.status, r.queued_at, r.offer_expires_at, r.over_capacity_reason, r.decision_comment
-         FROM registrations r
-         WHERE (r.status = 'waitlisted' AND r.session_id IN (SELECT session_id FROM registrations WHERE person_id = $1))
-            OR r.person_id = $1
-         ORDER BY r.session_id, r.queued_at, r.id",
-    )
-    .bind(person.0)
-    .fetch_all(t.db.pool())
-    .await
-    .db()?;
-    Ok(with_positions(rows)
-        .into_iter()
-        .filter(|r| r.person_id == person.0)
-        .collect())
+    let mut q = SqlBuf::new(WITH_POSITION);
+    q.push("r.person_id = ")
+        .bind(person.0)
+        .push(" ORDER BY r.session_id, r.queued_at, r.id");
+    let rows: Vec<PositionRow> = q.query_as().fetch_all(t.db.pool()).await.db()?;
+    Ok(rows.into_iter().map(positioned).collect())
 }
 
 /// One registration, for its person or the training office.
 pub async fn get(t: &Training, caller: &Principal, id: i64) -> Result<Registration> {
-    let mine = for_person(t, caller.person_id).await?;
-    if let Some(r) = mine.into_iter().find(|r| r.id == id) {
-        return Ok(r);
+    let mut q = SqlBuf::new(WITH_POSITION);
+    q.push("r.id = ").bind(id);
+    let row: PositionRow = q
+        .query_as()
+        .fetch_optional(t.db.pool())
+        .await
+        .db()?
+        .ok_or(Error::NotFound)?;
+    let r = positioned(row);
+    if r.person_id != caller.person_id.0 {
+        let s = sessions::get(&t.db, t.clock.as_ref(), r.session_id).await?;
+        TrainingOffice::for_principal(caller)?
+            .check(s.delegation_id.map(relais_core::DelegationId))?;
     }
-    let (session_id,): (i64,) =
-        sqlx::query_as("SELECT session_id FROM registrations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(t.db.pool())
-            .await
-            .db()?
-            .ok_or(Error::NotFound)?;
-    let s = sessions::get(&t.db, t.clock.as_ref(), session_id).await?;
-    for_session(t, caller, &s)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(Error::NotFound)
+    Ok(r)
 }
 
 /// Pending requests of the people who report to `manager`.

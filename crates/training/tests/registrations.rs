@@ -876,4 +876,58 @@ async fn a_group_s_cancellations_free_their_seats_together() {
     let expiries = w.offer_expiries().await;
     assert_eq!(expiries, 2);
     w.assert_audit_intact().await;
+    w.assert_seat_counts().await;
+}
+
+#[tokio::test]
+async fn a_waitlist_place_counts_only_those_still_waiting_ahead() {
+    let w = World::new().await;
+    let s = w.session(1, |_| {}).await;
+    let other = w.session(1, |_| {}).await;
+    w.register(2, s).await.unwrap();
+    // Registered one after the other at the same instant (the test clock
+    // stands still): the line follows the order of arrival.
+    let mut line = Vec::new();
+    for n in 3..=6 {
+        let (id, st) = w.register(n, s).await.unwrap();
+        assert_eq!(st, RegistrationStatus::Waitlisted);
+        line.push(id);
+    }
+    w.register(7, other).await.unwrap();
+    w.register(4, other).await.unwrap();
+    // The second in line leaves.
+    registrations::cancel(&w.t, &w.person(4), line[1])
+        .await
+        .unwrap();
+    let place = |r: relais_core::Result<registrations::Registration>| r.unwrap().position;
+    assert_eq!(
+        place(registrations::get(&w.t, &w.person(3), line[0]).await),
+        Some(1)
+    );
+    assert_eq!(
+        place(registrations::get(&w.t, &w.person(5), line[2]).await),
+        Some(2)
+    );
+    assert_eq!(
+        place(registrations::get(&w.t, &w.person(6), line[3]).await),
+        Some(3)
+    );
+    assert_eq!(
+        place(registrations::get(&w.t, &w.officer, line[3]).await),
+        Some(3)
+    );
+    // A person's own list: no place where they left, their own place elsewhere.
+    let mine: Vec<(i64, Option<i64>)> = registrations::for_person(&w.t, w.people[3])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.session_id, r.position))
+        .collect();
+    assert_eq!(mine, vec![(s, None), (other, Some(1))]);
+    // Someone else's registration is not an agent's to read.
+    assert!(matches!(
+        registrations::get(&w.t, &w.person(3), line[3]).await,
+        Err(relais_core::Error::Forbidden)
+    ));
+    w.assert_seat_counts().await;
 }
