@@ -18,6 +18,12 @@ use relais_directory::access::DirectoryAdmin;
 use relais_directory::import::{self, ImportOptions, ImportReport};
 use relais_directory::{accounts, demo, tokens};
 
+/// mimalloc rather than the C library's allocator: under a registration
+/// burst glibc's malloc and free took a fifth of the server's CPU
+/// (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "relais",
