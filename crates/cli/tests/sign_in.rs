@@ -138,6 +138,31 @@ async fn an_idle_session_expires_and_the_login_page_says_so() {
 }
 
 #[tokio::test]
+async fn a_session_ends_with_its_account_and_the_roles_it_shows_follow_the_grants() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.sign_in("agent@x.test", PASSWORD).await;
+    assert_eq!(app.get("/admin/import").await.status, StatusCode::FORBIDDEN);
+    // A grant made while signed in counts from the next page.
+    sqlx::query(
+        "INSERT INTO role_grants (person_id, role, scope_kind, scope_id, granted_at)
+         SELECT person_id, 'admin', 'institute', NULL, 0 FROM accounts",
+    )
+    .execute(app.db.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(app.get("/admin/import").await.status, StatusCode::OK);
+    // A disabled account's session signs nobody in.
+    sqlx::query("UPDATE accounts SET disabled_at = 1")
+        .execute(app.db.db.pool())
+        .await
+        .unwrap();
+    let r = app.get("/me").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+}
+
+#[tokio::test]
 async fn a_busy_session_still_ends_at_its_absolute_limit() {
     let mut app = TestApp::new().await;
     app.account("agent@x.test", &[]).await;

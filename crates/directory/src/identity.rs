@@ -29,7 +29,7 @@ impl DirectoryIdentity {
 /// any grant gives one row whose grant columns are NULL): one statement
 /// instead of one for the person and one for the grants, since every request
 /// reads it. The last two columns are the token's id and when it was last
-/// used, NULL when the principal is read for a person.
+/// used, NULL when the principal is read for a person or a sign-in session.
 pub(crate) const PRINCIPAL_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.email, p.language, p.unit_id, u.delegation_id, g.role, g.scope_kind, g.scope_id";
 /// Joined to `people p`: only people with a live account.
 pub(crate) const PRINCIPAL_JOINS: &str =
@@ -89,12 +89,47 @@ pub async fn load_principal(db: &Db, person: PersonId) -> Result<Option<Principa
 
 #[async_trait::async_trait]
 impl relais_web::Identity for DirectoryIdentity {
-    async fn principal(&self, person: PersonId) -> Result<Option<Principal>> {
-        load_principal(&self.db, person).await
-    }
-
     async fn principal_for_token(&self, token: &str) -> Result<Option<Principal>> {
         crate::tokens::principal(&self.db, self.clock.as_ref(), &self.uses, token).await
+    }
+
+    async fn session(&self, id: &str) -> Result<Option<relais_web::session::Held>> {
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            i64,
+            i64,
+        );
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {PRINCIPAL_COLUMNS}, w.last_seen_at, w.expires_at
+             FROM web_sessions w JOIN people p ON p.id = w.person_id {PRINCIPAL_JOINS} WHERE w.id = $1"
+        )))
+        .bind(id)
+        .fetch_all(self.db.pool())
+        .await
+        .db()?;
+        let Some(&(.., last_seen_at, expires_at)) = rows.first() else {
+            return Ok(None);
+        };
+        let rows: Vec<PrincipalRow> = rows
+            .into_iter()
+            .map(|r| (r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, None, None))
+            .collect();
+        Ok(
+            principal_of(&rows).map(|principal| relais_web::session::Held {
+                principal,
+                last_seen_at,
+                expires_at,
+            }),
+        )
     }
 
     async fn set_language(&self, person: PersonId, lang: Lang) -> Result<()> {

@@ -129,13 +129,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         }
     } else if let Some(c) = jar.get(SESSION_COOKIE).filter(|_| cookie_may_act) {
         match session::lookup(&state, c.value()).await {
-            Ok(Lookup::Valid(person)) => match state.identity.principal(person).await {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::error!(error = %e, "principal lookup failed");
-                    None
-                }
-            },
+            Ok(Lookup::Valid(principal)) => Some(*principal),
             Ok(Lookup::Expired) => {
                 session_expired = true;
                 set_cookies.push(cookie(&state, SESSION_COOKIE, String::new(), Some(0)));

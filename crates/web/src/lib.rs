@@ -90,13 +90,13 @@ pub fn default_trusted_proxies() -> Vec<std::net::IpAddr> {
 /// Who is behind a session or a token. The directory implements it.
 #[async_trait::async_trait]
 pub trait Identity: Send + Sync + 'static {
-    /// The principal of a signed-in person, `None` if their account is gone or disabled.
-    async fn principal(
-        &self,
-        person: relais_core::PersonId,
-    ) -> relais_core::Result<Option<Principal>>;
     /// The principal behind a bearer token, `None` if unknown, expired or revoked.
     async fn principal_for_token(&self, token: &str) -> relais_core::Result<Option<Principal>>;
+    /// The sign-in session `id` (the SHA-256 of its cookie) with the
+    /// principal of its person, read together since every signed-in page
+    /// needs both; `None` if there is no such session or its person has no
+    /// live account.
+    async fn session(&self, id: &str) -> relais_core::Result<Option<session::Held>>;
     /// Keeps a person's choice of language.
     async fn set_language(
         &self,

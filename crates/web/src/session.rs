@@ -5,7 +5,7 @@
 //! sign-in, whichever comes first.
 
 use axum_extra::extract::cookie::Cookie;
-use relais_core::PersonId;
+use relais_core::{PersonId, Principal};
 use relais_db::DbResultExt;
 use sha2::{Digest, Sha256};
 
@@ -21,9 +21,18 @@ pub fn hash_token(token: &str) -> String {
 }
 
 pub enum Lookup {
-    Valid(PersonId),
+    Valid(Box<Principal>),
     Expired,
     Unknown,
+}
+
+/// A sign-in session as [`crate::Identity::session`] reads it.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub principal: Principal,
+    /// When it was last used and when it ends (UTC microseconds).
+    pub last_seen_at: i64,
+    pub expires_at: i64,
 }
 
 /// Opens a session for `person` and returns the cookie to set.
@@ -45,18 +54,12 @@ pub async fn start(state: &AppState, person: PersonId) -> relais_core::Result<Co
 
 pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<Lookup> {
     let id = hash_token(token);
-    let row: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT person_id, last_seen_at, expires_at FROM web_sessions WHERE id = $1",
-    )
-    .bind(&id)
-    .fetch_optional(state.db.pool())
-    .await
-    .db()?;
-    let Some((person, last_seen, expires)) = row else {
+    let Some(held) = state.identity.session(&id).await? else {
         return Ok(Lookup::Unknown);
     };
     let now = state.clock.now().0;
-    if now >= expires || now - last_seen > state.config.session_idle_secs * 1_000_000 {
+    let last_seen = held.last_seen_at;
+    if now >= held.expires_at || now - last_seen > state.config.session_idle_secs * 1_000_000 {
         sqlx::query("DELETE FROM web_sessions WHERE id = $1")
             .bind(&id)
             .execute(state.db.pool())
@@ -72,7 +75,7 @@ pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<Lookup
             .await
             .db()?;
     }
-    Ok(Lookup::Valid(PersonId(person)))
+    Ok(Lookup::Valid(Box::new(held.principal)))
 }
 
 /// Ends the session behind `token` and returns the cookie that clears it.

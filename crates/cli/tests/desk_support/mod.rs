@@ -67,15 +67,10 @@ pub async fn support_principal(app: &TestApp, email: &str) -> relais_core::Princ
         .fetch_one(app.db.db.pool())
         .await
         .unwrap();
-    use relais_web::Identity;
-    relais_directory::DirectoryIdentity::new(
-        app.db.db.clone(),
-        std::sync::Arc::new(app.clock.clone()),
-    )
-    .principal(relais_core::PersonId(id))
-    .await
-    .unwrap()
-    .unwrap()
+    relais_directory::identity::load_principal(&app.db.db, relais_core::PersonId(id))
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 pub fn mail(from: &str, subject: &str, extra: &str, body: &str) -> Vec<u8> {
