@@ -565,7 +565,29 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     );
     app.clock.advance_secs(2);
     assert!(app.get(&url).await.body.contains("19 places"));
+    // A course page is kept until one of its sessions turns (opens, closes,
+    // ends), a minute at most, for what the audit log does not see.
+    assert!(app.get(&course_url).await.body.contains("9 / 10"));
+    app.clock.advance_secs(60);
     assert!(app.get(&course_url).await.body.contains("19 / 20"));
+    // Time alone closing the registration shows at once, however young the page.
+    let closing = relais_core::Clock::now(&app.clock).plus_secs(65).0;
+    sqlx::query("UPDATE training_sessions SET registration_closes_at = $1 WHERE id = $2")
+        .bind(closing)
+        .bind(session)
+        .execute(app.db.db.pool())
+        .await
+        .unwrap();
+    app.clock.advance_secs(60);
+    let page = app.get(&course_url).await.body;
+    assert!(page.contains("Inscriptions ouvertes") && !page.contains("Inscriptions closes"));
+    app.clock.advance_secs(6);
+    assert!(
+        app.get(&course_url)
+            .await
+            .body
+            .contains("Inscriptions closes")
+    );
 }
 
 #[tokio::test]

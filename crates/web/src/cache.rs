@@ -3,8 +3,10 @@
 //! An entry is good while the audit log's head has not moved (every change
 //! that matters is audited, in the same transaction as the change) and for
 //! at most `ttl` of the app's clock, which bounds what the head does not see:
-//! time passing, and changes made on another instance are seen through the
-//! shared head anyway. The head is read before the data, so an entry never
+//! time passing (changes made on another instance are seen through the
+//! shared head anyway). A cache made with [`PageCache::lasting`] asks each
+//! value when time alone changes it (a session's registration opening or
+//! closing, say) and keeps it until then, within `ttl`. The head is read before the data, so an entry never
 //! holds data older than its number. One request per key fills it while the
 //! others wait for that fill instead of reading the same rows in parallel;
 //! and requests that arrive together share one read of the head. An entry
@@ -28,6 +30,8 @@ const MAX_KEY_LEN: usize = 512;
 struct Filled<V> {
     head: i64,
     at: i64,
+    /// When time alone makes it stale.
+    until: i64,
     /// The number of the fill that read it (see [`Slot::started`]).
     fill: u64,
     value: Arc<V>,
@@ -53,6 +57,8 @@ impl Drop for Refreshing<'_> {
 
 pub struct PageCache<V> {
     ttl_micros: i64,
+    /// When a value read at an instant changes by time alone, if before `ttl`.
+    turns: fn(&V, i64) -> Option<i64>,
     slots: Mutex<HashMap<String, Arc<Slot<V>>>>,
     heads: Heads,
 }
@@ -90,8 +96,16 @@ impl Heads {
 
 impl<V> PageCache<V> {
     pub fn new(ttl: std::time::Duration) -> Self {
+        Self::lasting(ttl, |_, _| None)
+    }
+
+    /// A cache whose values are kept until `turns(value, read_at)`, the
+    /// first instant (UTC microseconds) after `read_at` at which time alone
+    /// makes the value read differently, and at most `ttl`.
+    pub fn lasting(ttl: std::time::Duration, turns: fn(&V, i64) -> Option<i64>) -> Self {
         Self {
             ttl_micros: i64::try_from(ttl.as_micros()).unwrap_or(i64::MAX),
+            turns,
             slots: Mutex::new(HashMap::new()),
             heads: Heads::default(),
         }
@@ -148,29 +162,37 @@ impl<V> PageCache<V> {
         let mut kept = slot.kept.lock().await;
         let now = clock.now().0;
         if let Some(f) = kept.as_ref() {
-            let age = now.saturating_sub(f.at);
-            let young = now >= f.at && age < self.ttl_micros;
+            let young = now >= f.at && now < f.until;
             if young && (f.head >= head || f.fill > arrived) {
                 // Past half its life, one request reads it again while the
                 // others go on with this one, still good: nobody waits for
                 // a fill only because time passed.
-                if age < self.ttl_micros / 2 || slot.refreshing.swap(true, Ordering::AcqRel) {
+                let half = f.at.saturating_add(f.until.saturating_sub(f.at) / 2);
+                if now < half || slot.refreshing.swap(true, Ordering::AcqRel) {
                     return Ok(f.value.clone());
                 }
                 let good = f.value.clone();
                 drop(kept);
-                return Ok(Self::refill_early(&slot, good, head, now, fill).await);
+                return Ok(self.refill_early(&slot, good, head, now, fill).await);
             }
         }
         let fill_no = slot.started.fetch_add(1, Ordering::AcqRel) + 1;
         let value = Arc::new(fill().await?);
-        keep(&mut kept, head, now, fill_no, &value);
+        let until = self.until(&value, now);
+        keep(&mut kept, head, now, until, fill_no, &value);
         Ok(value)
+    }
+
+    /// When a value read at `now` stops being good by time alone.
+    fn until(&self, value: &V, now: i64) -> i64 {
+        let most = now.saturating_add(self.ttl_micros);
+        (self.turns)(value, now).map_or(most, |t| t.clamp(now, most))
     }
 
     /// Reads a good entry again (the caller has set `slot.refreshing`);
     /// on an error the entry still good is the answer.
     async fn refill_early<F, Fut>(
+        &self,
         slot: &Slot<V>,
         good: Arc<V>,
         head: i64,
@@ -186,7 +208,15 @@ impl<V> PageCache<V> {
         match fill().await {
             Ok(v) => {
                 let value = Arc::new(v);
-                keep(&mut *slot.kept.lock().await, head, now, fill_no, &value);
+                let until = self.until(&value, now);
+                keep(
+                    &mut *slot.kept.lock().await,
+                    head,
+                    now,
+                    until,
+                    fill_no,
+                    &value,
+                );
                 value
             }
             Err(e) => {
@@ -199,11 +229,19 @@ impl<V> PageCache<V> {
 
 /// Keeps the value of fill `fill_no`, unless one begun later (the head
 /// moved meanwhile) is kept already.
-fn keep<V>(kept: &mut Option<Filled<V>>, head: i64, at: i64, fill_no: u64, value: &Arc<V>) {
+fn keep<V>(
+    kept: &mut Option<Filled<V>>,
+    head: i64,
+    at: i64,
+    until: i64,
+    fill_no: u64,
+    value: &Arc<V>,
+) {
     if kept.as_ref().is_none_or(|k| k.fill < fill_no) {
         *kept = Some(Filled {
             head,
             at,
+            until,
             fill: fill_no,
             value: value.clone(),
         });
@@ -296,5 +334,33 @@ mod tests {
         assert_eq!(*refresher.await.unwrap().unwrap(), 2);
         let v = cache.get(&t.db, &clock, "k", || async { Ok(4) }).await;
         assert_eq!(*v.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_lasting_value_is_kept_until_time_alone_changes_it_and_never_past_the_ttl() {
+        let t = relais_testkit::TestDb::new().await;
+        let clock = FakeClock::new(Timestamp(1_000_000));
+        // Each value is the instant (in seconds) at which it turns.
+        let cache: PageCache<i64> =
+            PageCache::lasting(std::time::Duration::from_secs(60), |v, _| {
+                Some(*v * 1_000_000)
+            });
+        let get = |v: i64| cache.get(&t.db, &clock, "k", move || async move { Ok(v) });
+        // Read at 1 s, turning at 11 s: kept through 5 s (before half its
+        // life, so no early refill), read again once 11 s has come.
+        assert_eq!(*get(11).await.unwrap(), 11);
+        clock.advance_secs(4);
+        assert_eq!(*get(99).await.unwrap(), 11, "kept: nothing turned");
+        clock.advance_secs(6);
+        assert_eq!(
+            *get(1_000).await.unwrap(),
+            1_000,
+            "read again once it turned"
+        );
+        // Read at 11 s, turning at 1,000 s: kept no longer than the 60 s ttl.
+        clock.advance_secs(25);
+        assert_eq!(*get(5).await.unwrap(), 1_000);
+        clock.advance_secs(36);
+        assert_eq!(*get(5).await.unwrap(), 5, "read again after the ttl");
     }
 }

@@ -321,13 +321,27 @@ struct CoursePage {
 }
 
 /// Each course with its sessions, kept like the catalogue's lines (the same
-/// for everyone; the office's chart and "followed" are read per person).
+/// for everyone; the office's chart and "followed" are read per person),
+/// until one of its sessions opens, closes or ends (what time alone
+/// changes on the page), and a minute at most.
 #[derive(Clone)]
 pub(crate) struct CoursePages(Arc<PageCache<(Course, Vec<Session>)>>);
 
+/// How long a course page is kept at most when none of its sessions turns.
+const COURSE_KEPT: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Default for CoursePages {
     fn default() -> Self {
-        Self(Arc::new(PageCache::new(CATALOGUE_KEPT)))
+        Self(Arc::new(PageCache::lasting(
+            COURSE_KEPT,
+            |(_, items), now| {
+                items
+                    .iter()
+                    .flat_map(|s| [s.opens.0, s.closes.0, s.ends.0])
+                    .filter(|t| *t > now)
+                    .min()
+            },
+        )))
     }
 }
 
