@@ -523,8 +523,7 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     );
 
     // The catalogue's lines are kept between requests: a registration (an
-    // audited change) shows at once; a change the audit log does not see
-    // shows once the lines are a second old.
+    // audited change) shows at once.
     let url = format!("/training?delegation={paca}");
     assert!(app.get(&url).await.body.contains("10 places"));
     let course_url = format!("/training/courses/{a}");
@@ -555,38 +554,39 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
         .execute(app.db.db.pool())
         .await
         .unwrap();
-    assert!(
-        app.get(&url).await.body.contains("9 places"),
-        "kept for a second"
-    );
-    assert!(
-        app.get(&course_url).await.body.contains("9 / 10"),
-        "kept for a second"
-    );
     app.clock.advance_secs(2);
-    assert!(app.get(&url).await.body.contains("19 places"));
-    // A course page is kept until one of its sessions turns (opens, closes,
-    // ends), a minute at most, for what the audit log does not see.
-    assert!(app.get(&course_url).await.body.contains("9 / 10"));
+    assert!(app.get(&url).await.body.contains("9 places"), "kept");
+    assert!(app.get(&course_url).await.body.contains("9 / 10"), "kept");
+    // Until one of their sessions turns (opens, closes, ends), a minute at
+    // most for what the audit log does not see.
     app.clock.advance_secs(60);
+    assert!(app.get(&url).await.body.contains("19 places"));
     assert!(app.get(&course_url).await.body.contains("19 / 20"));
-    // Time alone closing the registration shows at once, however young the page.
-    let closing = relais_core::Clock::now(&app.clock).plus_secs(65).0;
-    sqlx::query("UPDATE training_sessions SET registration_closes_at = $1 WHERE id = $2")
-        .bind(closing)
-        .bind(session)
-        .execute(app.db.db.pool())
-        .await
-        .unwrap();
+    // What time alone changes shows when it comes, however young the page:
+    // the registration closing on the course page, the session leaving the
+    // catalogue as it ends.
+    let soon = |secs| relais_core::Clock::now(&app.clock).plus_secs(secs).0;
+    sqlx::query(
+        "UPDATE training_sessions SET registration_closes_at = $1, ends_at = $2 WHERE id = $3",
+    )
+    .bind(soon(65))
+    .bind(soon(70))
+    .bind(session)
+    .execute(app.db.db.pool())
+    .await
+    .unwrap();
     app.clock.advance_secs(60);
     let page = app.get(&course_url).await.body;
     assert!(page.contains("Inscriptions ouvertes") && !page.contains("Inscriptions closes"));
+    assert!(app.get(&url).await.body.contains("19 places"));
     app.clock.advance_secs(6);
+    let page = app.get(&course_url).await.body;
+    assert!(page.contains("Inscriptions closes"));
+    assert!(app.get(&url).await.body.contains("19 places"));
+    app.clock.advance_secs(5);
     assert!(
-        app.get(&course_url)
-            .await
-            .body
-            .contains("Inscriptions closes")
+        !app.get(&url).await.body.contains("19 places"),
+        "ended: off the list"
     );
 }
 

@@ -87,10 +87,21 @@ fn format_label(t: T, f: Format) -> String {
     t.t(&format!("format-{}", f.as_str()))
 }
 
-/// How long the catalogue's lines are kept between requests at most: changes
-/// are seen at once through the audit head (see [`PageCache`]); this bounds
-/// what only time changes (sessions ending, registration closing).
-const CATALOGUE_KEPT: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long the catalogue's lines and the course pages are kept between
+/// requests at most: changes are seen at once through the audit head (see
+/// [`PageCache`]), and what time alone changes (a session ending, its
+/// registration opening or closing) when it comes; this bounds the rest.
+const KEPT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The first instant after `now` at which one of `sessions` opens, closes
+/// or ends: what a page of them shows changes then by time alone.
+fn turns<'a>(sessions: impl IntoIterator<Item = &'a Session>, now: i64) -> Option<i64> {
+    sessions
+        .into_iter()
+        .flat_map(|s| [s.opens.0, s.closes.0, s.ends.0])
+        .filter(|t| *t > now)
+        .min()
+}
 
 /// The catalogue's lines per language and query, shared by everyone who asks
 /// the same (the busiest page during a registration rush).
@@ -99,7 +110,7 @@ pub(crate) struct Catalogues(Arc<PageCache<Listing>>);
 
 impl Default for Catalogues {
     fn default() -> Self {
-        Self(Arc::new(PageCache::new(CATALOGUE_KEPT)))
+        Self(Arc::new(PageCache::lasting(KEPT, |l, _| l.turns)))
     }
 }
 
@@ -113,6 +124,8 @@ pub(crate) struct Listing {
     prev: Option<String>,
     next: Option<String>,
     summary: String,
+    /// When time alone changes it (a session leaves the list as it ends).
+    turns: Option<i64>,
 }
 
 async fn catalogue(
@@ -241,6 +254,7 @@ async fn listing(
     ];
     let (prev, next) =
         relais_web::layout::page_links("/training", &filters, found.page, found.has_next());
+    let turns = turns(&found.items, now.0);
     let mut lines = Vec::new();
     for s in found.items {
         let f = s.format;
@@ -305,6 +319,7 @@ async fn listing(
         prev,
         next,
         summary,
+        turns,
     })
 }
 
@@ -321,27 +336,15 @@ struct CoursePage {
 }
 
 /// Each course with its sessions, kept like the catalogue's lines (the same
-/// for everyone; the office's chart and "followed" are read per person),
-/// until one of its sessions opens, closes or ends (what time alone
-/// changes on the page), and a minute at most.
+/// for everyone; the office's chart and "followed" are read per person).
 #[derive(Clone)]
 pub(crate) struct CoursePages(Arc<PageCache<(Course, Vec<Session>)>>);
 
-/// How long a course page is kept at most when none of its sessions turns.
-const COURSE_KEPT: std::time::Duration = std::time::Duration::from_secs(60);
-
 impl Default for CoursePages {
     fn default() -> Self {
-        Self(Arc::new(PageCache::lasting(
-            COURSE_KEPT,
-            |(_, items), now| {
-                items
-                    .iter()
-                    .flat_map(|s| [s.opens.0, s.closes.0, s.ends.0])
-                    .filter(|t| *t > now)
-                    .min()
-            },
-        )))
+        Self(Arc::new(PageCache::lasting(KEPT, |(_, items), now| {
+            turns(items, now)
+        })))
     }
 }
 
