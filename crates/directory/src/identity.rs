@@ -94,21 +94,8 @@ impl relais_web::Identity for DirectoryIdentity {
     }
 
     async fn session(&self, id: &str) -> Result<Option<relais_web::session::Held>> {
-        type Row = (
-            i64,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            i64,
-            i64,
-        );
-        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        // The session's two instants come in the token's two columns.
+        let mut rows: Vec<PrincipalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {PRINCIPAL_COLUMNS}, w.last_seen_at, w.expires_at
              FROM web_sessions w JOIN people p ON p.id = w.person_id {PRINCIPAL_JOINS} WHERE w.id = $1"
         )))
@@ -116,13 +103,12 @@ impl relais_web::Identity for DirectoryIdentity {
         .fetch_all(self.db.pool())
         .await
         .db()?;
-        let Some(&(.., last_seen_at, expires_at)) = rows.first() else {
+        let Some(&(.., Some(last_seen_at), Some(expires_at))) = rows.first() else {
             return Ok(None);
         };
-        let rows: Vec<PrincipalRow> = rows
-            .into_iter()
-            .map(|r| (r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, None, None))
-            .collect();
+        for r in &mut rows {
+            (r.10, r.11) = (None, None);
+        }
         Ok(
             principal_of(&rows).map(|principal| relais_web::session::Held {
                 principal,

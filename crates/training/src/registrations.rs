@@ -742,18 +742,7 @@ pub async fn move_to(
     relais_db::finish(tx, result).await
 }
 
-type ListRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-);
-
-fn with_positions(rows: Vec<ListRow>) -> Vec<Registration> {
+fn with_positions(rows: Vec<Row>) -> Vec<Registration> {
     let mut position = std::collections::HashMap::<i64, i64>::new();
     rows.into_iter()
         .map(|(id, session, person, status, _, expires, over, comment)| {
@@ -786,7 +775,7 @@ pub async fn for_session(
 ) -> Result<Vec<Registration>> {
     TrainingOffice::for_principal(caller)?
         .check(session.delegation_id.map(relais_core::DelegationId))?;
-    let rows: Vec<ListRow> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
          FROM registrations WHERE session_id = $1 ORDER BY queued_at, id",
     )
@@ -868,7 +857,7 @@ pub async fn pending_for_manager(
     t: &Training,
     manager: PersonId,
 ) -> Result<Vec<(Registration, PersonBrief)>> {
-    let rows: Vec<ListRow> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
          FROM registrations WHERE status = 'pending' ORDER BY queued_at, id",
     )
