@@ -6,12 +6,14 @@
 //! time passing (changes made on another instance are seen through the
 //! shared head anyway). A cache made with [`PageCache::lasting`] asks each
 //! value when time alone changes it (a session's registration opening or
-//! closing, say) and keeps it until then, within `ttl`. The head is read before the data, so an entry never
-//! holds data older than its number. One request per key fills it while the
-//! others wait for that fill instead of reading the same rows in parallel;
-//! and requests that arrive together share one read of the head. An entry
-//! past half its life is read again by one request while the others still
-//! use it, so that nobody waits for a fill only because time passed.
+//! closing, say) and keeps it until then, within `ttl`. The head is read
+//! before the data, so an entry never holds data older than its number. One
+//! request per key fills it while the others wait for that fill instead of
+//! reading the same rows in parallel; and requests that arrive together
+//! share one read of the head. An entry past half of its `ttl` is read again
+//! by one request while the others still use it, so that nobody waits for a
+//! fill only because time passed (an entry that turns before its `ttl`
+//! would read the same until then, and is read again when it turns).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -164,11 +166,13 @@ impl<V> PageCache<V> {
         if let Some(f) = kept.as_ref() {
             let young = now >= f.at && now < f.until;
             if young && (f.head >= head || f.fill > arrived) {
-                // Past half its life, one request reads it again while the
+                // Past half its ttl, one request reads it again while the
                 // others go on with this one, still good: nobody waits for
-                // a fill only because time passed.
-                let half = f.at.saturating_add(f.until.saturating_sub(f.at) / 2);
-                if now < half || slot.refreshing.swap(true, Ordering::AcqRel) {
+                // a fill only because time passed. (Read again before it
+                // turns, it would read the same.)
+                let half = f.at.saturating_add(self.ttl_micros / 2);
+                let turns = f.until < f.at.saturating_add(self.ttl_micros);
+                if turns || now < half || slot.refreshing.swap(true, Ordering::AcqRel) {
                     return Ok(f.value.clone());
                 }
                 let good = f.value.clone();
@@ -346,12 +350,12 @@ mod tests {
                 Some(*v * 1_000_000)
             });
         let get = |v: i64| cache.get(&t.db, &clock, "k", move || async move { Ok(v) });
-        // Read at 1 s, turning at 11 s: kept through 5 s (before half its
-        // life, so no early refill), read again once 11 s has come.
+        // Read at 1 s, turning at 11 s: kept through 10 s (not read again
+        // early: it would read the same), read again once 11 s has come.
         assert_eq!(*get(11).await.unwrap(), 11);
-        clock.advance_secs(4);
+        clock.advance_secs(9);
         assert_eq!(*get(99).await.unwrap(), 11, "kept: nothing turned");
-        clock.advance_secs(6);
+        clock.advance_secs(1);
         assert_eq!(
             *get(1_000).await.unwrap(),
             1_000,
