@@ -298,7 +298,13 @@ impl Db {
 
     /// Applies every migration not yet applied, in order, each in its own transaction.
     pub async fn migrate(&self) -> Result<Vec<&'static str>, sqlx::Error> {
-        migrate::run(self).await
+        migrate::run(self, i64::MAX).await
+    }
+
+    /// [`Db::migrate`] up to migration `version` only: an older database,
+    /// for tests of what a later migration does to existing rows.
+    pub async fn migrate_until(&self, version: i64) -> Result<Vec<&'static str>, sqlx::Error> {
+        migrate::run(self, version).await
     }
 
     pub async fn close(&self) {

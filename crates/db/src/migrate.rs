@@ -72,7 +72,8 @@ fn checksum(sql: &str) -> String {
     hex::encode(Sha256::digest(sql.as_bytes()))
 }
 
-pub(crate) async fn run(db: &Db) -> Result<Vec<&'static str>, sqlx::Error> {
+/// Applies the migrations not yet applied, up to `until`.
+pub(crate) async fn run(db: &Db, until: i64) -> Result<Vec<&'static str>, sqlx::Error> {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY,
@@ -83,7 +84,7 @@ pub(crate) async fn run(db: &Db) -> Result<Vec<&'static str>, sqlx::Error> {
     .execute(db.pool())
     .await?;
     let mut applied = Vec::new();
-    for &(version, name, sql) in MIGRATIONS {
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= until) {
         let mut tx = db.begin().await?;
         dialect::lock_for_migrations(&mut tx, db.backend()).await?;
         let done: Option<(String,)> =

@@ -28,6 +28,64 @@ async fn migrations_apply_once_and_again_do_nothing() {
 }
 
 #[tokio::test]
+async fn the_seat_counts_migration_counts_what_was_there_then_follows_every_write() {
+    let t = TestDb::empty().await;
+    t.db.migrate_until(6).await.unwrap();
+    let db = &t.db;
+    exec(db, "INSERT INTO people (id, employee_number, email, first_name, last_name, search_key, created_at, updated_at)
+          VALUES (1, 'P1', 'a@x.test', 'A', 'A', 'a', 0, 0), (2, 'P2', 'b@x.test', 'B', 'B', 'b', 0, 0),
+                 (3, 'P3', 'c@x.test', 'C', 'C', 'c', 0, 0)").await;
+    exec(db, "INSERT INTO courses (id, title, summary, objectives, audience, format, themes, search_key, created_at, updated_at)
+          VALUES (1, 'C', '', '', '', 'webinar', '', 'c', 0, 0)").await;
+    exec(db, "INSERT INTO training_sessions (id, course_id, starts_at, ends_at, trainers, capacity, registration_opens_at,
+            registration_closes_at, audience, approval, waitlist_mode, offer_hours, status, ics_sequence, created_at, updated_at)
+          VALUES (1, 1, 0, 1, '', 1, 0, 1, 'everyone', 'none', 'timed_offer', 24, 'scheduled', 0, 0, 0),
+                 (2, 1, 0, 1, '', 1, 0, 1, 'everyone', 'none', 'timed_offer', 24, 'scheduled', 0, 0, 0)").await;
+    exec(db, "INSERT INTO registrations (id, session_id, person_id, status, queued_at, created_at, updated_at)
+          VALUES (1, 1, 1, 'confirmed', 0, 0, 0), (2, 1, 2, 'waitlisted', 0, 0, 0),
+                 (3, 1, 3, 'cancelled', 0, 0, 0), (4, 2, 3, 'pending', 0, 0, 0)").await;
+    assert_eq!(t.db.migrate().await.unwrap(), vec!["session_seats"]);
+    assert_eq!(
+        seat_counts(db).await,
+        vec![(1, 1, 0, 1, 0), (2, 0, 0, 0, 1)]
+    );
+    // Then the triggers: a multi-row insert, a status change, a move, an
+    // update that moves no count, a deletion.
+    exec(db, "INSERT INTO registrations (id, session_id, person_id, status, queued_at, created_at, updated_at)
+          VALUES (5, 2, 1, 'offered', 0, 0, 0), (6, 2, 2, 'waitlisted', 0, 0, 0)").await;
+    exec(
+        db,
+        "UPDATE registrations SET status = 'cancelled' WHERE id IN (1, 4)",
+    )
+    .await;
+    exec(db, "UPDATE registrations SET session_id = 2 WHERE id = 2").await;
+    exec(db, "UPDATE registrations SET decision_comment = 'x'").await;
+    exec(db, "DELETE FROM registrations WHERE id = 5").await;
+    assert_eq!(
+        seat_counts(db).await,
+        vec![(1, 0, 0, 0, 0), (2, 0, 0, 2, 0)]
+    );
+}
+
+async fn exec(db: &relais_db::Db, sql: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(db.pool())
+        .await
+        .unwrap();
+}
+
+/// Each session's id and kept counts: confirmed, offered, waitlisted, pending.
+async fn seat_counts(db: &relais_db::Db) -> Vec<(i64, i64, i64, i64, i64)> {
+    sqlx::query_as(
+        "SELECT id, seats_confirmed, seats_offered, seats_waitlisted, seats_pending
+         FROM training_sessions ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
 async fn insert_returning_ids_nulls_and_big_integers() {
     let t = TestDb::new().await;
     let mut tx = t.db.begin().await.unwrap();
