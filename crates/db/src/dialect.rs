@@ -47,3 +47,12 @@ pub fn for_update(backend: Backend) -> &'static str {
         Backend::Sqlite => "",
     }
 }
+
+/// [`for_update`] for a `SELECT` that joins other tables: locks the rows of
+/// the table aliased `alias` only (PostgreSQL's `FOR UPDATE OF`).
+pub fn for_update_of(backend: Backend, alias: &str) -> String {
+    match backend {
+        Backend::Postgres => format!(" FOR UPDATE OF {alias}"),
+        Backend::Sqlite => String::new(),
+    }
+}

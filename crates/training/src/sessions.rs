@@ -529,16 +529,14 @@ pub async fn lock_many(
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    // On SQLite the write transaction (`BEGIN IMMEDIATE`) already excludes
-    // every other writer: there is no row to lock, and no statement to send.
-    if backend == relais_db::Backend::Postgres {
-        let mut lock = SqlBuf::new("SELECT id FROM training_sessions WHERE id IN ");
-        lock.bind_list(ids.iter().copied())
-            .push(" ORDER BY id")
-            .push(relais_db::dialect::for_update(backend));
-        let _: Vec<(i64,)> = lock.query_as().fetch_all(&mut **tx).await.db()?;
-    }
-    read_many(tx, now, &ids).await
+    // Locked and read by one statement, in id order. On SQLite the write
+    // transaction (`BEGIN IMMEDIATE`) already excludes every other writer:
+    // there is no row to lock.
+    let lock = format!(
+        " ORDER BY s.id{}",
+        relais_db::dialect::for_update_of(backend, "s")
+    );
+    read_many(tx, now, &ids, &lock).await
 }
 
 /// Several sessions with their counts, by id, in one query (two when an
@@ -548,19 +546,22 @@ pub async fn get_many(db: &Db, clock: &dyn Clock, ids: &[i64]) -> Result<HashMap
         return Ok(HashMap::new());
     }
     let mut conn = db.pool().acquire().await.db()?;
-    read_many(&mut conn, clock.now(), ids).await
+    read_many(&mut conn, clock.now(), ids, "").await
 }
 
+/// Sessions by id, the statement ending with `tail` (an order and a lock).
 async fn read_many(
     conn: &mut sqlx::AnyConnection,
     now: Timestamp,
     ids: &[i64],
+    tail: &str,
 ) -> Result<HashMap<i64, Session>> {
     let mut sql = SqlBuf::new("SELECT ");
     sql.push(COLUMNS)
         .push(FROM)
         .push(" WHERE s.id IN ")
-        .bind_list(ids.iter().copied());
+        .bind_list(ids.iter().copied())
+        .push(tail);
     let rows = sql.query().fetch_all(&mut *conn).await.db()?;
     Ok(sessions_of(&mut *conn, now, &rows)
         .await?
