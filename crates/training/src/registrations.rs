@@ -72,6 +72,13 @@ fn invalid(field: &'static str, key: &'static str) -> Error {
     }
 }
 
+/// The columns of a [`Row`], of `registrations r`.
+macro_rules! row_columns {
+    () => {
+        "r.id, r.session_id, r.person_id, r.status, r.queued_at, r.offer_expires_at, r.over_capacity_reason, r.decision_comment"
+    };
+}
+
 pub(crate) type Row = (
     i64,
     i64,
@@ -399,10 +406,11 @@ impl Checked {
 
 /// Registrations by id, read in one statement (those missing are left out).
 pub(crate) async fn load_many(tx: &mut Tx, ids: &[i64]) -> Result<HashMap<i64, Row>> {
-    let mut q = SqlBuf::new(
-        "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
-         FROM registrations WHERE id IN ",
-    );
+    let mut q = SqlBuf::new(concat!(
+        "SELECT ",
+        row_columns!(),
+        " FROM registrations r WHERE r.id IN "
+    ));
     q.bind_list(ids.iter().copied());
     let rows: Vec<Row> = q.query_as().fetch_all(&mut **tx).await.db()?;
     Ok(rows.into_iter().map(|r| (r.0, r)).collect())
@@ -742,27 +750,36 @@ pub async fn move_to(
     relais_db::finish(tx, result).await
 }
 
+/// A registration as read, with its place on its waitlist (`place` gives
+/// it for one that is waitlisted).
+fn registration(row: Row, place: impl FnOnce() -> Option<i64>) -> Registration {
+    let (id, session_id, person_id, status, _, expires, over, comment) = row;
+    let status = RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
+    Registration {
+        id,
+        session_id,
+        person_id,
+        status,
+        position: (status == RegistrationStatus::Waitlisted)
+            .then(place)
+            .flatten(),
+        offer_expires_at: expires.map(|e| Timestamp(e).rfc3339()),
+        over_capacity_reason: over,
+        decision_comment: comment,
+    }
+}
+
+/// Registrations in order of arrival, their places counted as they come.
 fn with_positions(rows: Vec<Row>) -> Vec<Registration> {
-    let mut position = std::collections::HashMap::<i64, i64>::new();
+    let mut position = HashMap::<i64, i64>::new();
     rows.into_iter()
-        .map(|(id, session, person, status, _, expires, over, comment)| {
-            let status =
-                RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
-            let pos = (status == RegistrationStatus::Waitlisted).then(|| {
+        .map(|row| {
+            let session = row.1;
+            registration(row, || {
                 let p = position.entry(session).or_insert(0);
                 *p += 1;
-                *p
-            });
-            Registration {
-                id,
-                session_id: session,
-                person_id: person,
-                status,
-                position: pos,
-                offer_expires_at: expires.map(|e| Timestamp(e).rfc3339()),
-                over_capacity_reason: over,
-                decision_comment: comment,
-            }
+                Some(*p)
+            })
         })
         .collect()
 }
@@ -775,10 +792,11 @@ pub async fn for_session(
 ) -> Result<Vec<Registration>> {
     TrainingOffice::for_principal(caller)?
         .check(session.delegation_id.map(relais_core::DelegationId))?;
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
-         FROM registrations WHERE session_id = $1 ORDER BY queued_at, id",
-    )
+    let rows: Vec<Row> = sqlx::query_as(concat!(
+        "SELECT ",
+        row_columns!(),
+        " FROM registrations r WHERE r.session_id = $1 ORDER BY r.queued_at, r.id"
+    ))
     .bind(session.id)
     .fetch_all(t.db.pool())
     .await
@@ -789,12 +807,15 @@ pub async fn for_session(
 /// A registration's columns, then its place on its waitlist when it is
 /// waitlisted: those ahead of it counted on the waitlist's index, so that
 /// reading one registration never reads the whole waitlist.
-const WITH_POSITION: &str = "SELECT r.id, r.session_id, r.person_id, r.status, r.queued_at, r.offer_expires_at, r.over_capacity_reason, r.decision_comment,
-    CASE WHEN r.status = 'waitlisted' THEN
+const WITH_POSITION: &str = concat!(
+    "SELECT ",
+    row_columns!(),
+    ", CASE WHEN r.status = 'waitlisted' THEN
       (SELECT COUNT(*) FROM registrations w WHERE w.session_id = r.session_id AND w.status = 'waitlisted'
          AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id)))
     END
-  FROM registrations r WHERE ";
+  FROM registrations r WHERE "
+);
 
 type PositionRow = (
     i64,
@@ -809,18 +830,8 @@ type PositionRow = (
 );
 
 fn positioned(row: PositionRow) -> Registration {
-    let (id, session_id, person_id, status, _, expires, over, comment, position) = row;
-    let status = RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Cancelled);
-    Registration {
-        id,
-        session_id,
-        person_id,
-        status,
-        position: position.filter(|_| status == RegistrationStatus::Waitlisted),
-        offer_expires_at: expires.map(|e| Timestamp(e).rfc3339()),
-        over_capacity_reason: over,
-        decision_comment: comment,
-    }
+    let (a, b, c, d, e, f, g, h, place) = row;
+    registration((a, b, c, d, e, f, g, h), || place)
 }
 
 /// A person's registrations, with their place on each waitlist.
@@ -857,10 +868,11 @@ pub async fn pending_for_manager(
     t: &Training,
     manager: PersonId,
 ) -> Result<Vec<(Registration, PersonBrief)>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, session_id, person_id, status, queued_at, offer_expires_at, over_capacity_reason, decision_comment
-         FROM registrations WHERE status = 'pending' ORDER BY queued_at, id",
-    )
+    let rows: Vec<Row> = sqlx::query_as(concat!(
+        "SELECT ",
+        row_columns!(),
+        " FROM registrations r WHERE r.status = 'pending' ORDER BY r.queued_at, r.id"
+    ))
     .fetch_all(t.db.pool())
     .await
     .db()?;
