@@ -173,6 +173,8 @@ pub struct Db {
     /// sleeping and retrying in SQLite's busy handler.
     writer: Option<AnyPool>,
     backend: Backend,
+    /// What it was opened with, for [`Db::on_this_runtime`].
+    url: std::sync::Arc<DatabaseUrl>,
 }
 
 impl Db {
@@ -255,7 +257,36 @@ impl Db {
             pool,
             writer,
             backend,
+            url: std::sync::Arc::new(DatabaseUrl::new(url.expose())),
         })
+    }
+
+    /// A handle for a task with a runtime (a thread) of its own. On
+    /// PostgreSQL, a pool of its own of at most `max` connections, opened on
+    /// the calling runtime: their sockets are then watched by that runtime,
+    /// not by the busy one that opened this pool. On SQLite, this handle
+    /// itself: the file has one writer, and its connections run on threads
+    /// of their own anyway.
+    pub async fn on_this_runtime(&self, max: u32) -> Result<Db, ConnectError> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.clone()),
+            Backend::Postgres => {
+                let options =
+                    AnyConnectOptions::from_str(self.url.expose()).map_err(ConnectError::Sqlx)?;
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await
+                    .map_err(ConnectError::Sqlx)?;
+                Ok(Db {
+                    pool,
+                    writer: None,
+                    backend: self.backend,
+                    url: self.url.clone(),
+                })
+            }
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -8,13 +8,15 @@
 //! plain case.
 //!
 //! [`Registrar`] is what makes groups under load: requests that arrive while
-//! one group is being written wait and form the next group. On SQLite (one
+//! one group is being written wait and form the next group, and what they
+//! need read beforehand (the people registered) is read in the meantime, so
+//! that the next group's transaction can begin as soon as this one ends. On SQLite (one
 //! writer) and on PostgreSQL (where every audited change queues on the audit
 //! chain's head row until it commits) this turns a dozen round trips and one
 //! commit per request into a few round trips per request and one commit per
 //! group.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use relais_core::{DelegationId, Error, Msg, PersonId, Principal, Result, Timestamp};
 use relais_db::audit::Actor;
@@ -94,26 +96,18 @@ pub async fn register_many(t: &Training, asks: Vec<Ask>) -> Vec<Result<(i64, Reg
         .collect()
 }
 
-/// Carries out each request of a group in one transaction, as if one after
-/// the other (the changes first); one answer per request.
-pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
-    let n = ops.len();
-    let mut out: Vec<Option<Answer>> = (0..n).map(|_| None).collect();
-    // Who acts as a training office, and for whom (outside the transaction).
-    let mut offices = Vec::with_capacity(n);
-    for (i, op) in ops.iter().enumerate() {
-        offices.push(match op {
-            Op::Register(a)
-                if a.for_person.is_some_and(|p| p != a.caller.person_id)
-                    || a.over_capacity_reason.is_some() =>
-            {
-                TrainingOffice::for_principal(&a.caller)
-                    .map_err(|e| out[i] = Some(Err(e)))
-                    .ok()
-            }
-            _ => None,
-        });
-    }
+/// A request with what its transaction needs read beforehand: who acts as
+/// a training office, and (for a registration) the person's brief.
+struct Prepared {
+    op: Op,
+    office: Option<TrainingOffice>,
+    brief: Option<PersonBrief>,
+}
+
+/// Reads, outside any transaction, what each request needs before it is
+/// written; a request that cannot go further (an office's rights, an
+/// unknown person) gets its answer here. One statement for the group.
+async fn prepare(t: &Training, ops: Vec<Op>) -> Vec<std::result::Result<Prepared, Error>> {
     let mut unique: Vec<PersonId> = ops
         .iter()
         .filter_map(|op| match op {
@@ -129,53 +123,112 @@ pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
     } else {
         match people::briefs(&t.db, &unique).await {
             Ok(v) => v.into_iter().map(|b| (b.id, b)).collect(),
-            Err(e) => return (0..n).map(|_| Err(e.clone())).collect(),
+            Err(e) => return ops.iter().map(|_| Err(e.clone())).collect(),
         }
     };
-    for (i, op) in ops.iter().enumerate() {
-        if let Op::Register(a) = op
-            && out[i].is_none()
-            && !briefs.contains_key(&a.person())
-        {
-            out[i] = Some(Err(Error::invalid(
-                "person_id",
-                "training-error-unknown-person",
-            )));
+    tracing::debug!(size = ops.len(), read = ?read_at.elapsed(), "registration group people read");
+    ops.into_iter()
+        .map(|op| {
+            let Op::Register(a) = &op else {
+                return Ok(Prepared {
+                    op,
+                    office: None,
+                    brief: None,
+                });
+            };
+            // Who acts as a training office, and for whom.
+            let office = if a.for_person.is_some_and(|p| p != a.caller.person_id)
+                || a.over_capacity_reason.is_some()
+            {
+                Some(TrainingOffice::for_principal(&a.caller)?)
+            } else {
+                None
+            };
+            let Some(brief) = briefs.get(&a.person()).cloned() else {
+                return Err(Error::invalid("person_id", "training-error-unknown-person"));
+            };
+            Ok(Prepared {
+                op,
+                office,
+                brief: Some(brief),
+            })
+        })
+        .collect()
+}
+
+/// Carries out each request of a group in one transaction, as if one after
+/// the other (the changes first); one answer per request.
+pub async fn write_group(t: &Training, ops: Vec<Op>) -> Vec<Answer> {
+    let mut out: Vec<Option<Answer>> = Vec::with_capacity(ops.len());
+    let mut ready = Vec::with_capacity(ops.len());
+    for p in prepare(t, ops).await {
+        match p {
+            Ok(p) => {
+                ready.push(p);
+                out.push(None);
+            }
+            Err(e) => out.push(Some(Err(e))),
         }
     }
-    let live: Vec<usize> = (0..n).filter(|i| out[*i].is_none()).collect();
-    tracing::debug!(size = n, read = ?read_at.elapsed(), "registration group people read");
-    if !live.is_empty() {
-        let group = Group {
-            t,
-            now: t.clock.now(),
-            ops: &ops,
-            offices: &offices,
-            briefs: &briefs,
-        };
-        match group.write(&live).await {
-            Ok(answers) => {
-                for (i, a) in answers {
-                    out[i] = Some(a);
-                }
+    let mut answers = write_prepared(t, ready).await.into_iter();
+    out.into_iter()
+        .map(|a| match a {
+            Some(a) => a,
+            None => answers
+                .next()
+                .unwrap_or_else(|| Err(Error::internal("request left unanswered"))),
+        })
+        .collect()
+}
+
+/// Writes prepared requests in one transaction; one answer per request, in
+/// their order.
+async fn write_prepared(t: &Training, ready: Vec<Prepared>) -> Vec<Answer> {
+    let n = ready.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut ops = Vec::with_capacity(n);
+    let mut offices = Vec::with_capacity(n);
+    let mut briefs = HashMap::with_capacity(n);
+    for p in ready {
+        if let Some(b) = p.brief {
+            briefs.insert(b.id, b);
+        }
+        ops.push(p.op);
+        offices.push(p.office);
+    }
+    let group = Group {
+        t,
+        now: t.clock.now(),
+        ops: &ops,
+        offices: &offices,
+        briefs: &briefs,
+    };
+    let live: Vec<usize> = (0..n).collect();
+    let mut out: Vec<Option<Answer>> = (0..n).map(|_| None).collect();
+    match group.write(&live).await {
+        Ok(answers) => {
+            for (i, a) in answers {
+                out[i] = Some(a);
             }
-            // Something the rules did not foresee failed the whole group (a
-            // unique index, say): write each alone, so that it fails only
-            // the request that caused it.
-            Err(_) if live.len() > 1 => {
-                for &i in &live {
-                    out[i] = Some(match group.write(&[i]).await {
-                        Ok(mut a) => a
-                            .pop()
-                            .map_or_else(|| Err(Error::internal("no answer")), |x| x.1),
-                        Err(e) => Err(e),
-                    });
-                }
+        }
+        // Something the rules did not foresee failed the whole group (a
+        // unique index, say): write each alone, so that it fails only
+        // the request that caused it.
+        Err(_) if n > 1 => {
+            for i in live {
+                out[i] = Some(match group.write(&[i]).await {
+                    Ok(mut a) => a
+                        .pop()
+                        .map_or_else(|| Err(Error::internal("no answer")), |x| x.1),
+                    Err(e) => Err(e),
+                });
             }
-            Err(e) => {
-                for &i in &live {
-                    out[i] = Some(Err(e.clone()));
-                }
+        }
+        Err(e) => {
+            for o in &mut out {
+                *o = Some(Err(e.clone()));
             }
         }
     }
@@ -527,7 +580,9 @@ impl Group<'_> {
 }
 
 /// Forms groups under load: requests that arrive while a group is being
-/// written wait for the next one. One per process; clones share it.
+/// written are prepared (their people read) and wait for the next one; one
+/// group is written at a time, in the order the requests came. One per
+/// process; clones share it.
 #[derive(Clone)]
 pub struct Registrar {
     queue: mpsc::Sender<(Op, oneshot::Sender<Answer>)>,
@@ -543,27 +598,34 @@ impl Registrar {
     /// Starts the task that writes the groups (on the current tokio runtime).
     /// It stops when the last clone of the registrar is dropped.
     pub fn start(t: Training) -> Registrar {
-        let (queue, mut rx) = mpsc::channel::<(Op, oneshot::Sender<Answer>)>(4 * MAX_GROUP);
-        tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut group = vec![first];
-                while group.len() < MAX_GROUP {
-                    match rx.try_recv() {
-                        Ok(next) => group.push(next),
-                        Err(_) => break,
-                    }
+        let (queue, rx) = mpsc::channel::<(Op, oneshot::Sender<Answer>)>(4 * MAX_GROUP);
+        // Its own thread: a group's statements follow one another without
+        // queueing behind the web server's tasks for a worker thread.
+        let thread = std::thread::Builder::new()
+            .name("registrar".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt.block_on(async move {
+                        let mut t = t;
+                        // Three connections: a group's transaction, the
+                        // next group's people read, and a spare.
+                        match t.db.on_this_runtime(3).await {
+                            Ok(db) => t.db = db,
+                            Err(e) => {
+                                tracing::warn!("the registrar shares the server's connections: {e}")
+                            }
+                        }
+                        run(t, rx).await
+                    }),
+                    Err(e) => tracing::error!("the registrar could not start: {e}"),
                 }
-                let (ops, replies): (Vec<Op>, Vec<_>) = group.into_iter().unzip();
-                let size = ops.len();
-                let answers = write_group(&t, ops).await;
-                tracing::debug!(size, "registration group written");
-                for (answer, reply) in answers.into_iter().zip(replies) {
-                    // The caller may have gone (a closed connection): the
-                    // registration stands, as it would without the group.
-                    let _ = reply.send(answer);
-                }
-            }
-        });
+            });
+        if let Err(e) = thread {
+            tracing::error!("the registrar could not start: {e}");
+        }
         Registrar { queue }
     }
 
@@ -581,5 +643,82 @@ impl Registrar {
         answer
             .await
             .map_err(|_| Error::internal("the registrar dropped a request"))?
+    }
+}
+
+/// The registrar's loop: prepares requests as they come and writes them in
+/// groups, one group at a time, until every sender is gone.
+async fn run(t: Training, mut rx: mpsc::Receiver<(Op, oneshot::Sender<Answer>)>) {
+    // Prepared requests waiting for the next group, in order.
+    let mut ready: VecDeque<(Prepared, oneshot::Sender<Answer>)> = VecDeque::new();
+    // The group being written, if any: one at a time.
+    let mut writing: Option<tokio::task::JoinHandle<()>> = None;
+    let mut open = true;
+    while open || !ready.is_empty() || writing.is_some() {
+        // Wait for a request, or for the group being written.
+        let mut fresh = Vec::new();
+        match writing.as_mut() {
+            None if ready.is_empty() => match rx.recv().await {
+                Some(r) => fresh.push(r),
+                None => open = false,
+            },
+            None => {}
+            Some(w) if open => {
+                let written = tokio::select! {
+                    _ = w => true,
+                    r = rx.recv() => {
+                        match r {
+                            Some(r) => fresh.push(r),
+                            None => open = false,
+                        }
+                        false
+                    }
+                };
+                if written {
+                    writing = None;
+                }
+            }
+            Some(w) => {
+                let _ = w.await;
+                writing = None;
+            }
+        }
+        while fresh.len() + ready.len() < 2 * MAX_GROUP {
+            match rx.try_recv() {
+                Ok(r) => fresh.push(r),
+                Err(_) => break,
+            }
+        }
+        // What the requests need read beforehand is read while the
+        // group before them is written.
+        if !fresh.is_empty() {
+            let (ops, replies): (Vec<Op>, Vec<_>) = fresh.into_iter().unzip();
+            for (p, reply) in prepare(&t, ops).await.into_iter().zip(replies) {
+                match p {
+                    Ok(p) => ready.push_back((p, reply)),
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
+        }
+        if writing.as_ref().is_some_and(|w| w.is_finished()) {
+            writing = None;
+        }
+        if writing.is_none() && !ready.is_empty() {
+        let size = ready.len().min(MAX_GROUP);
+            let (group, replies): (Vec<Prepared>, Vec<_>) = ready.drain(..size).unzip();
+            let t = t.clone();
+            writing = Some(tokio::spawn(async move {
+                let answers = write_prepared(&t, group).await;
+                tracing::debug!(size, "registration group written");
+                for (answer, reply) in answers.into_iter().zip(replies) {
+                    // The caller may have gone (a closed connection):
+                    // the registration stands, as it would without
+                    // the group.
+                    let _ = reply.send(answer);
+                }
+            }));
+        }
     }
 }

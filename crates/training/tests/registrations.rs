@@ -715,6 +715,81 @@ async fn the_registrar_answers_each_request_of_a_burst() {
 }
 
 #[tokio::test]
+async fn the_registrar_keeps_the_order_requests_came_in_and_answers_a_bad_one_alone() {
+    use std::future::Future;
+    use std::task::Poll;
+
+    use relais_training::registrar::{Ask, Registrar};
+    let w = World::new().await;
+    let s = w.session(3, |_| {}).await;
+    let registrar = Registrar::start(w.t.clone());
+    let ask = |caller: Principal, for_person: Option<PersonId>| Ask {
+        caller,
+        session_id: s,
+        for_person,
+        over_capacity_reason: None,
+    };
+    let mut asks: Vec<Ask> = (2..=33).map(|n| ask(w.person(n), None)).collect();
+    // An office registering someone who does not exist, in the middle.
+    asks.insert(10, ask(w.officer.clone(), Some(PersonId(i64::MAX))));
+    // Queued in this order: each request is polled for the first time (and
+    // so sent) in turn; the registrar prepares those that come while it
+    // writes a group, and forms the next groups from them.
+    let mut pending: Vec<_> = asks
+        .into_iter()
+        .map(|a| {
+            let r = registrar.clone();
+            Box::pin(async move { r.register(a).await })
+        })
+        .collect();
+    let mut answers: Vec<Option<_>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (f, a) in pending.iter_mut().zip(answers.iter_mut()) {
+            if a.is_none() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(v) => *a = Some(v),
+                    Poll::Pending => done = false,
+                }
+            }
+        }
+        if done { Poll::Ready(()) } else { Poll::Pending }
+    })
+    .await;
+    let answers: Vec<_> = answers.into_iter().map(Option::unwrap).collect();
+    assert!(
+        matches!(
+            answers[10],
+            Err(relais_core::Error::Invalid {
+                field: "person_id",
+                ..
+            })
+        ),
+        "{:?}",
+        answers[10]
+    );
+    let mut waiting = 0;
+    for (i, a) in answers.iter().enumerate().filter(|(i, _)| *i != 10) {
+        let (id, status) = a.as_ref().unwrap();
+        let person = if i < 10 { i + 2 } else { i + 1 };
+        let r = registrations::get(&w.t, &w.person(person), *id)
+            .await
+            .unwrap();
+        if i < 3 {
+            assert_eq!(*status, RegistrationStatus::Confirmed, "request {i}");
+        } else {
+            // The waitlist is in the order the requests came.
+            waiting += 1;
+            assert_eq!(*status, RegistrationStatus::Waitlisted, "request {i}");
+            assert_eq!(r.position, Some(waiting), "request {i}");
+        }
+    }
+    assert_eq!(waiting, 29);
+    w.assert_audit_intact().await;
+    w.assert_seat_counts().await;
+}
+
+#[tokio::test]
 async fn changes_and_registrations_share_one_group() {
     use relais_core::Error;
     use relais_training::registrar::{Ask, Done, Op, write_group};
