@@ -24,6 +24,7 @@
 #   next ones), RELAIS_BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #   PG_OPTS (sslmode=disable), KEEP (set: keep the work folder and database),
 #   PERF (a file: `perf record -g` of instance a during S1, PERF_SECS seconds, 3;
+#   PERF_PHASE=S2: during S2's 64-client reads instead;
 #   PERF_ALL=1: of the whole machine, driver and SMTP listener included;
 #   PERF_CALLS='--call-graph dwarf' for whole stacks, PERF_HZ (999)),
 #   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv),
@@ -41,7 +42,7 @@ case $MODE in
   ci) BUILD=${BUILD:-debug} ;;
   measure | s1 | scaleout | crash) BUILD=${BUILD:-release} ;;
   *)
-    sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
@@ -266,12 +267,7 @@ burst() { # LABEL KILL MEASURE
   "$LOAD" "${BASES[@]}" "${pids[@]}" burst --label "$label" --tokens "$WORK/tokens.txt" --sessions "$ids" \
     --answers "$WORK/answers.jsonl" --concurrency "$CONCURRENCY" --time-limit "$TIME_LIMIT" "${lenient[@]}" >"$WORK/out.txt" &
   local driver=$! rc=0
-  if [[ -n ${PERF:-} ]]; then # profile instance a for PERF_SECS seconds of S1
-    local who=(-p "${PIDS[a]}")
-    [[ -n ${PERF_ALL:-} ]] && who=(-a)
-    # shellcheck disable=SC2086
-    perf record -F "${PERF_HZ:-999}" ${PERF_CALLS:--g} "${who[@]}" -o "$PERF" -- sleep "${PERF_SECS:-3}" >/dev/null 2>&1 &
-  fi
+  [[ ${PERF_PHASE:-S1} == S1 ]] && profile
   if [[ $kill == 1 ]]; then
     sleep "$KILL_AFTER"
     log "kill -9 instance a (pid ${PIDS[a]}) in the middle of S1"
@@ -294,6 +290,7 @@ burst() { # LABEL KILL MEASURE
   if [[ $measure == 1 ]]; then
     courses=$(sql "SELECT c.id FROM courses c WHERE EXISTS (SELECT 1 FROM training_sessions s WHERE s.course_id = c.id) ORDER BY c.id LIMIT 200" | paste -sd,)
     head -n 2000 "$WORK/tokens.txt" >"$WORK/feed-tokens.txt"
+    [[ ${PERF_PHASE:-S1} == S2 ]] && profile
     run_load "${BASES[@]}" "${pids[@]}" reads --label "$label" --email agent@demo.relais.test --password relais-demo \
       --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency "$CONCURRENCY" --requests "${S2_REQUESTS:-9000}" --time-limit 60
     run_load "${BASES[@]:0:2}" "${pids[@]}" reads --label "$label-1client" --email agent@demo.relais.test --password relais-demo \
@@ -304,6 +301,16 @@ burst() { # LABEL KILL MEASURE
     log "server log lines with errors:"
     grep -iE 'panic| ERROR ' "$WORK"/[ab].log | head -20 | sed 's/^/  /'
   fi
+}
+
+# With PERF set: `perf record` of instance a (or, PERF_ALL, of the whole
+# machine) for PERF_SECS seconds, in the background from now.
+profile() {
+  [[ -n ${PERF:-} ]] || return 0
+  local who=(-p "${PIDS[a]}")
+  [[ -n ${PERF_ALL:-} ]] && who=(-a)
+  # shellcheck disable=SC2086
+  perf record -F "${PERF_HZ:-999}" ${PERF_CALLS:--g} "${who[@]}" -o "$PERF" -- sleep "${PERF_SECS:-3}" >/dev/null 2>&1 &
 }
 
 # User plus system CPU time of a process, in clock ticks.

@@ -426,6 +426,23 @@ async fn an_agent_records_following_a_mooc_recommended_by_delegations() {
     .await;
 
     app.sign_in("agent@x.test", PASSWORD).await;
+    // The catalogue lists the MOOC among the self-paced courses, unless
+    // another format is asked for.
+    for (query, listed) in [
+        ("", true),
+        ("?format=mooc", true),
+        ("?format=elearning", false),
+        ("?format=webinar", false),
+    ] {
+        let page = app.get(&format!("/training{query}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(
+            page.body.contains("Bases de la bioinformatique"),
+            listed,
+            "{query}: {}",
+            page.body
+        );
+    }
     let page = app.get(&format!("/training/courses/{mooc}")).await;
     assert!(
         page.body.contains("J&#39;ai suivi ce module")

@@ -706,7 +706,7 @@ async fn run(t: Training, mut rx: mpsc::Receiver<(Op, oneshot::Sender<Answer>)>)
             writing = None;
         }
         if writing.is_none() && !ready.is_empty() {
-        let size = ready.len().min(MAX_GROUP);
+            let size = ready.len().min(MAX_GROUP);
             let (group, replies): (Vec<Prepared>, Vec<_>) = ready.drain(..size).unzip();
             let t = t.clone();
             writing = Some(tokio::spawn(async move {

@@ -205,43 +205,75 @@ async fn listing(
     let wanted = PageRequest::new(q.page, Some(100));
     // "Open to me" depends on the person, not on SQL: gather every match
     // (bounded), keep those open to them, then cut the page.
-    let found = match &me {
-        None => sessions::list(&state.db, state.clock.as_ref(), &filter, wanted).await?,
-        Some(b) => {
-            let mut open = Vec::new();
-            for n in 1..=25 {
-                let chunk = sessions::list(
-                    &state.db,
-                    state.clock.as_ref(),
-                    &filter,
-                    PageRequest::new(Some(n), Some(200)),
-                )
-                .await?;
-                let more = chunk.has_next();
-                open.extend(
-                    chunk
-                        .items
-                        .into_iter()
-                        .filter(|s| registrations::in_audience(s, b)),
-                );
-                if !more {
-                    break;
+    let found = async {
+        relais_core::Result::Ok(match &me {
+            None => sessions::list(&state.db, state.clock.as_ref(), &filter, wanted).await?,
+            Some(b) => {
+                let mut open = Vec::new();
+                for n in 1..=25 {
+                    let chunk = sessions::list(
+                        &state.db,
+                        state.clock.as_ref(),
+                        &filter,
+                        PageRequest::new(Some(n), Some(200)),
+                    )
+                    .await?;
+                    let more = chunk.has_next();
+                    open.extend(
+                        chunk
+                            .items
+                            .into_iter()
+                            .filter(|s| registrations::in_audience(s, b)),
+                    );
+                    if !more {
+                        break;
+                    }
+                }
+                let total = open.len() as u64;
+                let items = open
+                    .into_iter()
+                    .skip(wanted.offset() as usize)
+                    .take(wanted.limit() as usize)
+                    .collect();
+                Page {
+                    items,
+                    page: wanted.page,
+                    per_page: wanted.per_page,
+                    total,
                 }
             }
-            let total = open.len() as u64;
-            let items = open
-                .into_iter()
-                .skip(wanted.offset() as usize)
-                .take(wanted.limit() as usize)
-                .collect();
-            Page {
-                items,
-                page: wanted.page,
-                per_page: wanted.per_page,
-                total,
+        })
+    };
+    // The self-paced courses of each format, read beside the sessions.
+    let self_paced = |f: Format| {
+        let wanted =
+            format.is_none_or(|want| want == f) && format.is_none_or(|f| !f.has_sessions());
+        let cf = CourseFilter {
+            q: q.q.clone(),
+            format: Some(f),
+            theme: q.theme.clone(),
+            delegation: None,
+        };
+        async move {
+            if !wanted {
+                return relais_core::Result::Ok(Vec::new());
             }
+            relais_core::Result::Ok(
+                courses::list(&state.db, &cf, PageRequest::new(Some(1), Some(50)))
+                    .await?
+                    .items,
+            )
         }
     };
+    // Independent reads, side by side: a page read for many waiting
+    // readers is ready sooner.
+    let (found, elearning, moocs, themes, delegations) = tokio::try_join!(
+        found,
+        self_paced(Format::Elearning),
+        self_paced(Format::Mooc),
+        courses::themes(&state.db),
+        relais_directory::org::delegations(&state.db),
+    )?;
     let filters = [
         ("q", &q.q),
         ("format", &q.format),
@@ -272,38 +304,21 @@ async fn listing(
             ),
         });
     }
-    let self_paced = if format.is_none_or(|f| !f.has_sessions()) {
-        let mut out = Vec::new();
-        for f in [Format::Elearning, Format::Mooc] {
-            if format.is_some_and(|want| want != f) {
-                continue;
-            }
-            let cf = CourseFilter {
-                q: q.q.clone(),
-                format: Some(f),
-                theme: q.theme.clone(),
-                delegation: None,
-            };
-            for c in courses::list(&state.db, &cf, PageRequest::new(Some(1), Some(50)))
-                .await?
-                .items
-            {
-                out.push(Line {
-                    href: format!("/training/courses/{}", c.id),
-                    title: c.title,
-                    format: format_label(t, f),
-                    when: c
-                        .effort_minutes
-                        .map(|m| t.ta("effort-hours", &[("h", (m / 60).max(1).to_string())]))
-                        .unwrap_or_default(),
-                    seats: c.provider.unwrap_or_default(),
-                });
-            }
-        }
-        out
-    } else {
-        Vec::new()
-    };
+    let self_paced: Vec<Line> = [(Format::Elearning, elearning), (Format::Mooc, moocs)]
+        .into_iter()
+        .flat_map(|(f, list)| {
+            list.into_iter().map(move |c| Line {
+                href: format!("/training/courses/{}", c.id),
+                title: c.title,
+                format: format_label(t, f),
+                when: c
+                    .effort_minutes
+                    .map(|m| t.ta("effort-hours", &[("h", (m / 60).max(1).to_string())]))
+                    .unwrap_or_default(),
+                seats: c.provider.unwrap_or_default(),
+            })
+        })
+        .collect();
     let summary = t.ta(
         "catalogue-summary",
         &[
@@ -314,8 +329,8 @@ async fn listing(
     Ok(Listing {
         sessions: lines,
         self_paced,
-        themes: courses::themes(&state.db).await?,
-        delegations: relais_directory::org::delegations(&state.db).await?,
+        themes,
+        delegations,
         prev,
         next,
         summary,
@@ -359,18 +374,19 @@ async fn course_page(
     let read = kept
         .0
         .get(&state.db, state.clock.as_ref(), &id.to_string(), || async {
-            let course = courses::get(&state.db, id).await?;
             let filter = SessionFilter {
                 course: Some(id),
                 ..Default::default()
             };
-            let list = sessions::list(
-                &state.db,
-                state.clock.as_ref(),
-                &filter,
-                PageRequest::new(Some(1), Some(200)),
-            )
-            .await?;
+            let (course, list) = tokio::try_join!(
+                courses::get(&state.db, id),
+                sessions::list(
+                    &state.db,
+                    state.clock.as_ref(),
+                    &filter,
+                    PageRequest::new(Some(1), Some(200)),
+                ),
+            )?;
             Ok((course, list.items))
         })
         .await?;
