@@ -10,11 +10,11 @@
 //! [`Registrar`] is what makes groups under load: requests that arrive while
 //! one group is being written wait and form the next group, and what they
 //! need read beforehand (the people registered) is read in the meantime, so
-//! that the next group's transaction can begin as soon as this one ends. On SQLite (one
-//! writer) and on PostgreSQL (where every audited change queues on the audit
-//! chain's head row until it commits) this turns a dozen round trips and one
-//! commit per request into a few round trips per request and one commit per
-//! group.
+//! that the next group's transaction can begin as soon as this one ends. On
+//! SQLite (one writer) and on PostgreSQL (where every audited change queues
+//! on the audit chain's head row until it commits) this turns a dozen round
+//! trips and one commit per request into a few round trips per request and
+//! one commit per group.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -595,8 +595,9 @@ impl std::fmt::Debug for Registrar {
 }
 
 impl Registrar {
-    /// Starts the task that writes the groups (on the current tokio runtime).
-    /// It stops when the last clone of the registrar is dropped.
+    /// Starts the thread that writes the groups, with a single-threaded
+    /// runtime (and, on PostgreSQL, connections) of its own. It stops when
+    /// the last clone of the registrar is dropped.
     pub fn start(t: Training) -> Registrar {
         let (queue, rx) = mpsc::channel::<(Op, oneshot::Sender<Answer>)>(4 * MAX_GROUP);
         // Its own thread: a group's statements follow one another without
