@@ -473,6 +473,55 @@ async fn an_agent_records_following_a_mooc_recommended_by_delegations() {
 }
 
 #[tokio::test]
+async fn the_catalogue_shows_a_hundred_sessions_a_page_and_links_the_pages_with_their_filters() {
+    let mut app = TestApp::new().await;
+    let officer = app.account("it@x.test", &["training_officer"]).await;
+    app.account("agent@x.test", &[]).await;
+    let (_, token) = app.token(officer, 30).await;
+    let course = created(
+        &app,
+        "/api/v1/courses",
+        &token,
+        serde_json::json!({"title": "Sauvegardes", "format": "webinar", "themes": ["Pagination"]}),
+    )
+    .await;
+    for i in 0..101 {
+        let start = format!("2020-{:02}-{:02}T09:00:00+02:00", 5 + i / 28, 1 + i % 28);
+        let r = call(
+            &app,
+            "POST",
+            &format!("/api/v1/courses/{course}/sessions"),
+            &token,
+            Some(serde_json::json!({
+                "starts_at": start, "ends_at": start.replace("T09", "T11"), "capacity": 10
+            })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let rows = |body: &str| body.matches("href=\"/training/sessions/").count();
+    let link = |body: &str, rel: &str| {
+        let at = body.find(&format!("rel=\"{rel}\""))?;
+        let start = body[..at].rfind("href=\"")? + "href=\"".len();
+        let end = start + body[start..].find('"')?;
+        Some(body[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+    };
+    let first = app.get("/training?theme=Pagination").await.body;
+    assert_eq!(rows(&first), 100);
+    assert_eq!(link(&first, "prev"), None);
+    let next = link(&first, "next").expect("a link to the next page");
+    assert_eq!(next, "/training?theme=Pagination&page=2");
+    let second = app.get(&next).await.body;
+    assert_eq!(rows(&second), 1, "the 101st session");
+    assert_eq!(link(&second, "next"), None);
+    assert_eq!(
+        link(&second, "prev").as_deref(),
+        Some("/training?theme=Pagination&page=1")
+    );
+}
+
+#[tokio::test]
 async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     let mut app = TestApp::new().await;
     let officer = app.account("it@x.test", &["training_officer"]).await;
