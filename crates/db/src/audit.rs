@@ -101,9 +101,15 @@ pub async fn record_many(tx: &mut Tx, entries: &[Entry]) -> Result<(), sqlx::Err
         sqlx::query_as("UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING last_hash")
             .fetch_one(&mut **tx)
             .await?;
+    // On PostgreSQL the last insert moves the head too, in a data-modifying
+    // `WITH`: one round trip less for every audited transaction.
+    let fold = tx.backend_name() == "PostgreSQL";
+    let chunks = entries.len().div_ceil(ROWS_PER_INSERT);
     let mut last_id = 0;
-    for chunk in entries.chunks(ROWS_PER_INSERT) {
-        let mut sql = crate::SqlBuf::new(
+    for (n, chunk) in entries.chunks(ROWS_PER_INSERT).enumerate() {
+        let folded = fold && n + 1 == chunks;
+        let mut sql = crate::SqlBuf::new(if folded { "WITH ins AS (" } else { "" });
+        sql.push(
             "INSERT INTO audit_log (at, actor_person_id, actor_token_id, action, target, details, prev_hash, hash) VALUES ",
         );
         let mut hashes = Vec::with_capacity(chunk.len());
@@ -136,6 +142,13 @@ pub async fn record_many(tx: &mut Tx, entries: &[Entry]) -> Result<(), sqlx::Err
             prev = hash;
         }
         sql.push(" RETURNING id, hash");
+        if folded {
+            sql.push(
+                "), head AS (UPDATE audit_head SET last_id = (SELECT MAX(id) FROM ins), last_hash = ",
+            )
+            .bind(prev.clone())
+            .push(" WHERE id = 1) SELECT id, hash FROM ins");
+        }
         let mut rows: Vec<(i64, String)> = sql.query_as().fetch_all(&mut **tx).await?;
         // The chain is read in id order: the ids must follow the entries.
         rows.sort_unstable_by_key(|r| r.0);
@@ -148,11 +161,13 @@ pub async fn record_many(tx: &mut Tx, entries: &[Entry]) -> Result<(), sqlx::Err
         }
         last_id = rows.last().map_or(last_id, |r| r.0);
     }
-    sqlx::query("UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1")
-        .bind(last_id)
-        .bind(&prev)
-        .execute(&mut **tx)
-        .await?;
+    if !fold {
+        sqlx::query("UPDATE audit_head SET last_id = $1, last_hash = $2 WHERE id = 1")
+            .bind(last_id)
+            .bind(&prev)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 
