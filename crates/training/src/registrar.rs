@@ -188,22 +188,10 @@ async fn write_prepared(t: &Training, ready: Vec<Prepared>) -> Vec<Answer> {
     if n == 0 {
         return Vec::new();
     }
-    let mut ops = Vec::with_capacity(n);
-    let mut offices = Vec::with_capacity(n);
-    let mut briefs = HashMap::with_capacity(n);
-    for p in ready {
-        if let Some(b) = p.brief {
-            briefs.insert(b.id, b);
-        }
-        ops.push(p.op);
-        offices.push(p.office);
-    }
     let group = Group {
         t,
         now: t.clock.now(),
-        ops: &ops,
-        offices: &offices,
-        briefs: &briefs,
+        items: &ready,
     };
     let live: Vec<usize> = (0..n).collect();
     let mut out: Vec<Option<Answer>> = (0..n).map(|_| None).collect();
@@ -240,9 +228,7 @@ async fn write_prepared(t: &Training, ready: Vec<Prepared>) -> Vec<Answer> {
 struct Group<'a> {
     t: &'a Training,
     now: Timestamp,
-    ops: &'a [Op],
-    offices: &'a [Option<TrainingOffice>],
-    briefs: &'a HashMap<PersonId, PersonBrief>,
+    items: &'a [Prepared],
 }
 
 /// A registration decided, to be written.
@@ -254,6 +240,15 @@ struct Decided<'a> {
 }
 
 impl Group<'_> {
+    /// The brief of the person registered by request `i`, read when it was
+    /// prepared.
+    fn brief(&self, i: usize) -> Result<&PersonBrief> {
+        self.items[i]
+            .brief
+            .as_ref()
+            .ok_or_else(|| Error::internal("a registration prepared without its person"))
+    }
+
     /// Writes the requests `live` in one transaction; answers per request index.
     async fn write(&self, live: &[usize]) -> Result<Vec<(usize, Answer)>> {
         let clock = std::time::Instant::now();
@@ -281,7 +276,7 @@ impl Group<'_> {
         // (and again after, on PostgreSQL).
         let changed: Vec<i64> = live
             .iter()
-            .filter_map(|i| match &self.ops[*i] {
+            .filter_map(|i| match &self.items[*i].op {
                 Op::Change { id, .. } => Some(*id),
                 Op::Register(_) => None,
             })
@@ -294,7 +289,7 @@ impl Group<'_> {
         let session_of: HashMap<i64, i64> = rows.iter().map(|(id, r)| (*id, r.1)).collect();
         let asks: Vec<(usize, &Ask)> = live
             .iter()
-            .filter_map(|&i| match &self.ops[i] {
+            .filter_map(|&i| match &self.items[i].op {
                 Op::Register(a) => Some((i, a)),
                 Op::Change { .. } => None,
             })
@@ -362,7 +357,7 @@ impl Group<'_> {
         let mut freed: Vec<&Session> = Vec::new();
         let mut moves: Vec<(i64, Option<RegistrationStatus>, RegistrationStatus)> = Vec::new();
         for &i in live {
-            let Op::Change { change, caller, id } = &self.ops[i] else {
+            let Op::Change { change, caller, id } = &self.items[i].op else {
                 continue;
             };
             let (Some(row), Some(s)) = (
@@ -496,7 +491,7 @@ impl Group<'_> {
             };
             if let (Some(n), Some(s)) = (notice, sessions.get(&a.session_id)) {
                 out.mails
-                    .push(notices::mail(t, n, id, s, &self.briefs[&person], now));
+                    .push(notices::mail(t, n, id, s, self.brief(d.op)?, now));
             }
             answers.push((d.op, Ok(Done::Registered(id, d.status))));
         }
@@ -513,7 +508,7 @@ impl Group<'_> {
         taken: &mut HashSet<String>,
     ) -> Result<Decided<'a>> {
         let person = a.person();
-        let office = self.offices[i].as_ref();
+        let office = self.items[i].office.as_ref();
         let now = self.now;
         let s = sessions.get_mut(&a.session_id).ok_or(Error::NotFound)?;
         if let Some(o) = office {
@@ -532,7 +527,7 @@ impl Group<'_> {
                     "training-error-registration-closed",
                 ));
             }
-            if !in_audience(s, &self.briefs[&person]) {
+            if !in_audience(s, self.brief(i)?) {
                 return Err(Error::invalid("session", "training-error-not-in-audience"));
             }
         } else if now >= s.ends {
