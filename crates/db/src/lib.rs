@@ -164,6 +164,17 @@ async fn checkpoint_in_background(readers: AnyPool) {
     }
 }
 
+/// A PostgreSQL pool of at most `max` connections, opened on the calling
+/// runtime.
+async fn postgres_pool(options: AnyConnectOptions, max: u32) -> Result<AnyPool, ConnectError> {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await
+        .map_err(ConnectError::Sqlx)
+}
+
 /// The handle every service takes: a pool and the backend behind it.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -243,15 +254,7 @@ impl Db {
                 }
                 (readers, writer)
             }
-            Backend::Postgres => (
-                AnyPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(30))
-                    .connect_with(options)
-                    .await
-                    .map_err(ConnectError::Sqlx)?,
-                None,
-            ),
+            Backend::Postgres => (postgres_pool(options, 16).await?, None),
         };
         Ok(Db {
             pool,
@@ -273,14 +276,8 @@ impl Db {
             Backend::Postgres => {
                 let options =
                     AnyConnectOptions::from_str(self.url.expose()).map_err(ConnectError::Sqlx)?;
-                let pool = AnyPoolOptions::new()
-                    .max_connections(max)
-                    .acquire_timeout(Duration::from_secs(30))
-                    .connect_with(options)
-                    .await
-                    .map_err(ConnectError::Sqlx)?;
                 Ok(Db {
-                    pool,
+                    pool: postgres_pool(options, max).await?,
                     writer: None,
                     backend: self.backend,
                     url: self.url.clone(),
