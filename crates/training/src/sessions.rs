@@ -442,6 +442,27 @@ pub struct SessionFilter {
     pub theme: Option<String>,
 }
 
+/// Every session matching `filter` that `keep` keeps, for what SQL cannot
+/// filter on: read 200 at a time, `pages` pages at most.
+pub async fn gather(
+    db: &Db,
+    clock: &dyn Clock,
+    filter: &SessionFilter,
+    pages: u32,
+    keep: impl Fn(&Session) -> bool,
+) -> Result<Vec<Session>> {
+    let mut kept = Vec::new();
+    for n in 1..=pages {
+        let page = list(db, clock, filter, PageRequest::new(Some(n), Some(200))).await?;
+        let more = page.has_next();
+        kept.extend(page.items.into_iter().filter(|s| keep(s)));
+        if !more {
+            break;
+        }
+    }
+    Ok(kept)
+}
+
 pub async fn list(
     db: &Db,
     clock: &dyn Clock,

@@ -209,26 +209,10 @@ async fn listing(
         relais_core::Result::Ok(match &me {
             None => sessions::list(&state.db, state.clock.as_ref(), &filter, wanted).await?,
             Some(b) => {
-                let mut open = Vec::new();
-                for n in 1..=25 {
-                    let chunk = sessions::list(
-                        &state.db,
-                        state.clock.as_ref(),
-                        &filter,
-                        PageRequest::new(Some(n), Some(200)),
-                    )
-                    .await?;
-                    let more = chunk.has_next();
-                    open.extend(
-                        chunk
-                            .items
-                            .into_iter()
-                            .filter(|s| registrations::in_audience(s, b)),
-                    );
-                    if !more {
-                        break;
-                    }
-                }
+                let open = sessions::gather(&state.db, state.clock.as_ref(), &filter, 25, |s| {
+                    registrations::in_audience(s, b)
+                })
+                .await?;
                 let total = open.len() as u64;
                 let items = open
                     .into_iter()
@@ -959,27 +943,10 @@ async fn office(State(state): State<AppState>, ctx: Ctx) -> AppResult<Html<Strin
         from: Some(state.clock.now()),
         ..Default::default()
     };
-    let mut all: Vec<Session> = Vec::new();
-    let mut n = 1;
-    loop {
-        let page: Page<Session> = sessions::list(
-            &state.db,
-            state.clock.as_ref(),
-            &filter,
-            PageRequest::new(Some(n), Some(200)),
-        )
-        .await?;
-        let more = page.has_next();
-        all.extend(
-            page.items
-                .into_iter()
-                .filter(|s| office.covers(s.delegation_id.map(relais_core::DelegationId))),
-        );
-        if !more || n > 20 {
-            break;
-        }
-        n += 1;
-    }
+    let mut all = sessions::gather(&state.db, state.clock.as_ref(), &filter, 21, |s| {
+        office.covers(s.delegation_id.map(relais_core::DelegationId))
+    })
+    .await?;
     all.sort_by(|a, b| {
         b.fill_rate()
             .partial_cmp(&a.fill_rate())
