@@ -522,6 +522,57 @@ async fn the_catalogue_shows_a_hundred_sessions_a_page_and_links_the_pages_with_
 }
 
 #[tokio::test]
+async fn the_office_page_shows_the_sessions_its_officer_covers() {
+    let mut app = TestApp::new().await;
+    let officer = app.account("it@x.test", &["training_officer"]).await;
+    let regional = app.account("paca@x.test", &[]).await;
+    let (_, token) = app.token(officer, 30).await;
+    let (paca,): (i64,) = sqlx::query_as("SELECT id FROM delegations WHERE code = 'DR-PACA'")
+        .fetch_one(app.db.db.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO role_grants (person_id, role, scope_kind, scope_id, granted_at)
+         VALUES ($1, 'training_officer', 'delegation', $2, 0)",
+    )
+    .bind(regional.0)
+    .bind(paca)
+    .execute(app.db.db.pool())
+    .await
+    .unwrap();
+    for (title, delegation) in [("Atelier régional", Some(paca)), ("Atelier national", None)] {
+        let course = created(
+            &app,
+            "/api/v1/courses",
+            &token,
+            serde_json::json!({"title": title, "format": "webinar"}),
+        )
+        .await;
+        let r = call(
+            &app,
+            "POST",
+            &format!("/api/v1/courses/{course}/sessions"),
+            &token,
+            Some(serde_json::json!({
+                "starts_at": "2020-05-12T09:00:00+02:00", "ends_at": "2020-05-12T11:00:00+02:00",
+                "capacity": 10, "delegation_id": delegation
+            })),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    app.sign_in("it@x.test", PASSWORD).await;
+    let national = app.get("/training/office").await.body;
+    assert!(national.contains("Atelier régional") && national.contains("Atelier national"));
+    app.sign_in("paca@x.test", PASSWORD).await;
+    let regional = app.get("/training/office").await.body;
+    assert!(
+        regional.contains("Atelier régional") && !regional.contains("Atelier national"),
+        "{regional}"
+    );
+}
+
+#[tokio::test]
 async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     let mut app = TestApp::new().await;
     let officer = app.account("it@x.test", &["training_officer"]).await;
