@@ -58,12 +58,7 @@ async fn world(app: &TestApp) -> World {
     let agent = app.token(agent, 30).await.1;
     let phd = app.token(phd, 30).await.1;
     let other = app.token(other, 30).await.1;
-    let paca: i64 =
-        sqlx::query_as::<_, (i64,)>("SELECT id FROM delegations WHERE code = 'DR-PACA'")
-            .fetch_one(app.db.db.pool())
-            .await
-            .unwrap()
-            .0;
+    let paca = app.delegation("DR-PACA").await;
     let course = created(
         app,
         "/api/v1/courses",
@@ -803,12 +798,7 @@ async fn the_plan_shows_where_the_work_went() {
 async fn agents_say_when_they_would_travel_and_the_office_sees_it_by_delegation() {
     let mut app = TestApp::new().await;
     let w = world(&app).await;
-    let paca: i64 =
-        sqlx::query_as::<_, (i64,)>("SELECT id FROM delegations WHERE code = 'DR-PACA'")
-            .fetch_one(app.db.db.pool())
-            .await
-            .unwrap()
-            .0;
+    let paca = app.delegation("DR-PACA").await;
     let id = created(
         &app,
         "/api/v1/surveys",
@@ -931,12 +921,7 @@ async fn agents_say_when_they_would_travel_and_the_office_sees_it_by_delegation(
 async fn postponed_sessions_are_replanned_explained_and_accepted() {
     let app = TestApp::new().await;
     let w = world(&app).await;
-    let paca: i64 =
-        sqlx::query_as::<_, (i64,)>("SELECT id FROM delegations WHERE code = 'DR-PACA'")
-            .fetch_one(app.db.db.pool())
-            .await
-            .unwrap()
-            .0;
+    let paca = app.delegation("DR-PACA").await;
     created(&app, "/api/v1/providers", &w.officer, serde_json::json!({
         "kind": "venue", "name": "Salle du Pharo", "email": "pharo@x.test", "delegation_id": paca, "seats": 30})).await;
     let plan = created(&app, "/api/v1/plans", &w.officer, serde_json::json!({"name": "Plan 2020", "periods": [

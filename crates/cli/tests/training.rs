@@ -397,10 +397,7 @@ async fn an_agent_records_following_a_mooc_recommended_by_delegations() {
     let (_, token) = app.token(officer, 30).await;
     let units = call(&app, "GET", "/api/v1/courses", &token, None).await;
     assert_eq!(units.json()["total"], 0);
-    let (d,): (i64,) = sqlx::query_as("SELECT id FROM delegations WHERE code = 'DR-PACA'")
-        .fetch_one(app.db.db.pool())
-        .await
-        .unwrap();
+    let d = app.delegation("DR-PACA").await;
     let r = call(&app, "POST", "/api/v1/courses", &token, Some(serde_json::json!({
         "title": "Bases de la bioinformatique", "format": "mooc", "link": "https://mooc.example.fr/bioinfo",
         "provider": "FUN MOOC", "effort_minutes": 1200, "recommended_by": [d]
@@ -525,21 +522,10 @@ async fn the_catalogue_shows_a_hundred_sessions_a_page_and_links_the_pages_with_
 async fn the_office_page_shows_the_sessions_its_officer_covers() {
     let mut app = TestApp::new().await;
     let officer = app.account("it@x.test", &["training_officer"]).await;
-    let regional = app.account("paca@x.test", &[]).await;
+    app.account("paca@x.test", &["training_officer:delegation:DR-PACA"])
+        .await;
     let (_, token) = app.token(officer, 30).await;
-    let (paca,): (i64,) = sqlx::query_as("SELECT id FROM delegations WHERE code = 'DR-PACA'")
-        .fetch_one(app.db.db.pool())
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO role_grants (person_id, role, scope_kind, scope_id, granted_at)
-         VALUES ($1, 'training_officer', 'delegation', $2, 0)",
-    )
-    .bind(regional.0)
-    .bind(paca)
-    .execute(app.db.db.pool())
-    .await
-    .unwrap();
+    let paca = app.delegation("DR-PACA").await;
     for (title, delegation) in [("Atelier régional", Some(paca)), ("Atelier national", None)] {
         let course = created(
             &app,
@@ -578,10 +564,7 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     let officer = app.account("it@x.test", &["training_officer"]).await;
     let agent = app.account("agent@x.test", &[]).await;
     let (_, token) = app.token(officer, 30).await;
-    let (paca,): (i64,) = sqlx::query_as("SELECT id FROM delegations WHERE code = 'DR-PACA'")
-        .fetch_one(app.db.db.pool())
-        .await
-        .unwrap();
+    let paca = app.delegation("DR-PACA").await;
     let course = |title: &str, theme: &str| serde_json::json!({"title": title, "format": "webinar", "themes": [theme]});
     let a = created(
         &app,

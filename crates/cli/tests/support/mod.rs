@@ -185,6 +185,16 @@ impl TestApp {
         assert!(r.written, "{:?}", r.errors);
     }
 
+    /// The id of the delegation with this code (`DR-PACA`…).
+    pub async fn delegation(&self, code: &str) -> i64 {
+        sqlx::query_as::<_, (i64,)>("SELECT id FROM delegations WHERE code = $1")
+            .bind(code)
+            .fetch_one(self.db.db.pool())
+            .await
+            .unwrap()
+            .0
+    }
+
     /// Gives `email` an account with `PASSWORD` and these roles (`ROLE[:SCOPE]`).
     pub async fn account(&self, email: &str, roles: &[&str]) -> relais_core::PersonId {
         let mut grants = Vec::new();
