@@ -3,6 +3,8 @@
 mod support;
 
 use axum::http::StatusCode;
+use relais_db::audit::Actor;
+use relais_directory::accounts;
 use support::{PASSWORD, TestApp};
 
 #[tokio::test]
@@ -140,26 +142,61 @@ async fn an_idle_session_expires_and_the_login_page_says_so() {
 #[tokio::test]
 async fn a_session_ends_with_its_account_and_the_roles_it_shows_follow_the_grants() {
     let mut app = TestApp::new().await;
-    app.account("agent@x.test", &[]).await;
+    let agent = app.account("agent@x.test", &[]).await;
     app.sign_in("agent@x.test", PASSWORD).await;
     assert_eq!(app.get("/admin/import").await.status, StatusCode::FORBIDDEN);
     // A grant made while signed in counts from the next page.
-    sqlx::query(
-        "INSERT INTO role_grants (person_id, role, scope_kind, scope_id, granted_at)
-         SELECT person_id, 'admin', 'institute', NULL, 0 FROM accounts",
-    )
-    .execute(app.db.db.pool())
-    .await
-    .unwrap();
+    let admin = accounts::parse_grant(&app.db.db, "admin").await.unwrap();
+    let mut tx = app.db.db.begin().await.unwrap();
+    accounts::grant(&mut tx, app.now(), Actor::SYSTEM, agent, admin)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     assert_eq!(app.get("/admin/import").await.status, StatusCode::OK);
-    // A disabled account's session signs nobody in.
+    // An account disabled by hand in SQL, which Relais's audit log does not
+    // see: the instance keeps the session it read for ten seconds at most…
     sqlx::query("UPDATE accounts SET disabled_at = 1")
         .execute(app.db.db.pool())
         .await
         .unwrap();
+    assert_eq!(app.get("/me").await.status, StatusCode::OK);
+    // …then reads it again, and the disabled account's session signs nobody in.
+    app.clock.advance_secs(10);
     let r = app.get("/me").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(r.location().starts_with("/login"), "{}", r.location());
+}
+
+#[tokio::test]
+async fn a_session_signed_in_on_one_instance_ends_on_the_other_at_its_next_request() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    let mut other = app.second_instance();
+    app.sign_in("agent@x.test", PASSWORD).await;
+    let session = app.cookies["relais_session"].clone();
+    // Both instances serve the session (and keep it).
+    assert_eq!(app.get("/me").await.status, StatusCode::OK);
+    std::mem::swap(&mut app.router, &mut other);
+    assert_eq!(app.get("/me").await.status, StatusCode::OK);
+    assert_eq!(app.get("/me").await.status, StatusCode::OK);
+    // Signed out on the first, with no time passing…
+    std::mem::swap(&mut app.router, &mut other);
+    assert_eq!(
+        app.post_form("/logout", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // …the old cookie signs nobody in on the second.
+    std::mem::swap(&mut app.router, &mut other);
+    app.cookies.insert("relais_session".into(), session);
+    let r = app.get("/me").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+    // The sign-out is in the audit log, under the person who signed out.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'session.end' AND actor_person_id IS NOT NULL")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]

@@ -70,7 +70,7 @@ pub struct PageCache<V> {
 /// the request), so those waiting while one read runs share the next one
 /// instead of each sending its own.
 #[derive(Default)]
-struct Heads {
+pub struct Heads {
     /// Reads begun so far, counted under `last`'s lock.
     begun: AtomicU64,
     /// The number of the last read finished, and the head it read.
@@ -78,7 +78,8 @@ struct Heads {
 }
 
 impl Heads {
-    async fn read(&self, db: &Db) -> Result<i64> {
+    /// The head as a read begun after this call sees it.
+    pub async fn read(&self, db: &Db) -> Result<i64> {
         let arrived = self.begun.load(Ordering::Acquire);
         let mut last = self.last.lock().await;
         if last.0 > arrived {
@@ -91,7 +92,7 @@ impl Heads {
     }
 
     /// Reads sent to the database so far.
-    fn sent(&self) -> u64 {
+    pub fn sent(&self) -> u64 {
         self.begun.load(Ordering::Acquire)
     }
 }
@@ -139,9 +140,13 @@ impl<V> PageCache<V> {
     }
 
     /// The value for `key`, read by `fill` unless a fresh one is kept.
+    /// `head` is the audit log's head if this request has read it already
+    /// (the sign-in session's check does, see [`crate::Ctx::head`]); it is
+    /// read otherwise.
     pub async fn get<F, Fut>(
         &self,
         db: &Db,
+        head: Option<i64>,
         clock: &dyn Clock,
         key: &str,
         fill: F,
@@ -153,7 +158,10 @@ impl<V> PageCache<V> {
         if key.len() > MAX_KEY_LEN {
             return Ok(Arc::new(fill().await?));
         }
-        let head = self.heads.read(db).await?;
+        let head = match head {
+            Some(h) => h,
+            None => self.heads.read(db).await?,
+        };
         let slot = self.slot(key);
         // Fills that begin after this point read data at least as new as
         // anything committed before this request: any of them will do, even
@@ -274,7 +282,7 @@ mod tests {
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..64 {
             let (cache, db, clock) = (cache.clone(), t.db.clone(), clock.clone());
-            set.spawn(async move { cache.get(&db, &clock, "k", || async { Ok(1) }).await });
+            set.spawn(async move { cache.get(&db, None, &clock, "k", || async { Ok(1) }).await });
         }
         while let Some(r) = set.join_next().await {
             assert_eq!(*r.unwrap().unwrap(), 1);
@@ -299,7 +307,7 @@ mod tests {
         .unwrap();
         tx.commit().await.unwrap();
         let v = cache
-            .get(&t.db, &clock, "k", || async { Ok(2) })
+            .get(&t.db, None, &clock, "k", || async { Ok(2) })
             .await
             .unwrap();
         assert_eq!(*v, 2);
@@ -309,7 +317,9 @@ mod tests {
     #[tokio::test]
     async fn an_entry_past_half_its_life_is_read_again_by_one_request_while_the_others_use_it() {
         let (t, clock, cache) = setup(2).await;
-        let v = cache.get(&t.db, &clock, "k", || async { Ok(1) }).await;
+        let v = cache
+            .get(&t.db, None, &clock, "k", || async { Ok(1) })
+            .await;
         assert_eq!(*v.unwrap(), 1);
         clock.advance_secs(1);
         // One request reads again, and its reading is held up…
@@ -318,7 +328,7 @@ mod tests {
             let (cache, db, clock) = (cache.clone(), t.db.clone(), clock.clone());
             tokio::spawn(async move {
                 cache
-                    .get(&db, &clock, "k", || async {
+                    .get(&db, None, &clock, "k", || async {
                         held.await.ok();
                         Ok(2)
                     })
@@ -329,14 +339,16 @@ mod tests {
         // …meanwhile another is answered at once with the entry, still good.
         let other = tokio::time::timeout(
             std::time::Duration::from_secs(5),
-            cache.get(&t.db, &clock, "k", || async { Ok(3) }),
+            cache.get(&t.db, None, &clock, "k", || async { Ok(3) }),
         )
         .await
         .expect("not held up by the refill");
         assert_eq!(*other.unwrap(), 1);
         release.send(()).unwrap();
         assert_eq!(*refresher.await.unwrap().unwrap(), 2);
-        let v = cache.get(&t.db, &clock, "k", || async { Ok(4) }).await;
+        let v = cache
+            .get(&t.db, None, &clock, "k", || async { Ok(4) })
+            .await;
         assert_eq!(*v.unwrap(), 2);
     }
 
@@ -349,7 +361,7 @@ mod tests {
             PageCache::lasting(std::time::Duration::from_secs(60), |v, _| {
                 Some(*v * 1_000_000)
             });
-        let get = |v: i64| cache.get(&t.db, &clock, "k", move || async move { Ok(v) });
+        let get = |v: i64| cache.get(&t.db, None, &clock, "k", move || async move { Ok(v) });
         // Read at 1 s, turning at 11 s: kept through 10 s (not read again
         // early: it would read the same), read again once 11 s has come.
         assert_eq!(*get(11).await.unwrap(), 11);

@@ -36,6 +36,9 @@ pub struct Ctx {
     pub bad_token: bool,
     /// Path and query of the request, for "back to where you were" links.
     pub path: String,
+    /// The audit log's head, read after the request arrived, if its sign-in
+    /// session's check read it ([`crate::cache::PageCache::get`] takes it).
+    pub head: Option<i64>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -54,6 +57,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
                 session_expired: false,
                 bad_token: false,
                 path: parts.uri.path().to_string(),
+                head: None,
             }))
     }
 }
@@ -107,6 +111,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     let mut set_cookies: Vec<Cookie<'static>> = Vec::new();
     let mut session_expired = false;
     let mut bad_token = false;
+    let mut head = None;
 
     // The API changes state only for bearer tokens: a browser's session cookie
     // may read it, but a cross-site form riding that cookie can never write.
@@ -128,7 +133,11 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             }
         }
     } else if let Some(c) = jar.get(SESSION_COOKIE).filter(|_| cookie_may_act) {
-        match session::lookup(&state, c.value()).await {
+        let found = session::lookup(&state, c.value()).await.map(|(found, h)| {
+            head = Some(h);
+            found
+        });
+        match found {
             Ok(Lookup::Valid(principal)) => Some(*principal),
             Ok(Lookup::Expired) => {
                 session_expired = true;
@@ -181,6 +190,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         session_expired,
         bad_token,
         path,
+        head,
     };
     req.extensions_mut().insert(ctx.clone());
     let mut resp = next.run(req).await;

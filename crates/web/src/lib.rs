@@ -114,6 +114,8 @@ pub struct AppState {
     pub nav: Arc<Vec<NavItem>>,
     pub openapi: Arc<utoipa::openapi::OpenApi>,
     pub metrics: Arc<health::Metrics>,
+    /// Sign-in sessions this instance read lately.
+    pub sessions: Arc<session::Kept>,
 }
 
 /// A feature's contribution to the application.
@@ -149,6 +151,7 @@ pub fn app(
         nav: Arc::new(nav),
         openapi: Arc::new(openapi),
         metrics: Arc::new(health::Metrics::default()),
+        sessions: Arc::new(session::Kept::default()),
     };
     router
         .merge(health::router())

@@ -3,18 +3,37 @@
 //! a copy of the database gives no usable session. A session ends after
 //! `session_idle_secs` without a request, or `session_absolute_secs` after
 //! sign-in, whichever comes first.
+//!
+//! Each instance keeps the sessions it read lately ([`Kept`]), so that a
+//! signed-in page costs no read of its own: a kept session is good while
+//! the audit log's head has not moved (whatever changes who a person is or
+//! may do is audited in the same transaction, and so is a sign-out) and
+//! for at most [`KEEP_MICROS`] after it was read. So a change made through
+//! Relais on any instance counts from the next request, and a change made
+//! outside it (by hand in SQL) within ten seconds.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use axum_extra::extract::cookie::Cookie;
 use relais_core::{PersonId, Principal};
 use relais_db::DbResultExt;
+use relais_db::audit::{self, Actor};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::cache::Heads;
 use crate::ctx::{cookie, random_token};
 
 pub const SESSION_COOKIE: &str = "relais_session";
 /// `last_seen_at` is written at most this often, to spare the database a write per request.
 const TOUCH_EVERY_MICROS: i64 = 60 * 1_000_000;
+/// A kept session is read again after this long, to see changes made
+/// outside Relais, which do not move the audit log's head.
+const KEEP_MICROS: i64 = 10 * 1_000_000;
+/// Sessions kept at most per instance; past this the keeping starts again
+/// empty (a few hundred bytes each).
+const MAX_KEPT: usize = 10_000;
 
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -35,6 +54,69 @@ pub struct Held {
     pub expires_at: i64,
 }
 
+/// The sessions an instance read lately (see the module's documentation).
+#[derive(Default)]
+pub struct Kept {
+    heads: Heads,
+    held: Mutex<HashMap<String, KeptSession>>,
+}
+
+struct KeptSession {
+    /// The audit log's head, read before the session was.
+    head: i64,
+    /// When it was read (UTC microseconds).
+    read_at: i64,
+    held: Held,
+}
+
+impl Kept {
+    fn held(&self) -> std::sync::MutexGuard<'_, HashMap<String, KeptSession>> {
+        self.held.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The session `id` if kept and still good at `head` and `now`: no
+    /// audited change since it was read, read less than [`KEEP_MICROS`]
+    /// ago, and neither past its end nor idle. (Its last use as kept is no
+    /// later than the one in the database, so a session this finds idle
+    /// is read again rather than ended.)
+    fn fresh(&self, id: &str, head: i64, now: i64, idle_micros: i64) -> Option<Principal> {
+        let kept = self.held();
+        let k = kept.get(id)?;
+        (k.head >= head
+            && (0..KEEP_MICROS).contains(&(now - k.read_at))
+            && now < k.held.expires_at
+            && now - k.held.last_seen_at <= idle_micros)
+            .then(|| k.held.principal.clone())
+    }
+
+    fn keep(&self, id: String, head: i64, now: i64, held: Held) {
+        let mut kept = self.held();
+        if kept.get(&id).is_some_and(|k| k.head > head) {
+            return;
+        }
+        if kept.len() >= MAX_KEPT {
+            kept.clear();
+        }
+        kept.insert(
+            id,
+            KeptSession {
+                head,
+                read_at: now,
+                held,
+            },
+        );
+    }
+
+    fn forget(&self, id: &str) {
+        self.held().remove(id);
+    }
+
+    /// Reads of the audit log's head sent so far (for tests).
+    pub fn head_reads(&self) -> u64 {
+        self.heads.sent()
+    }
+}
+
 /// Opens a session for `person` and returns the cookie to set.
 pub async fn start(state: &AppState, person: PersonId) -> relais_core::Result<Cookie<'static>> {
     let token = random_token();
@@ -52,20 +134,32 @@ pub async fn start(state: &AppState, person: PersonId) -> relais_core::Result<Co
     Ok(cookie(state, SESSION_COOKIE, token, None))
 }
 
-pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<Lookup> {
+/// The session behind `token`, and the audit log's head as read for this
+/// request (pages kept in the process use it, see [`crate::Ctx::head`]).
+pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Lookup, i64)> {
     let id = hash_token(token);
-    let Some(held) = state.identity.session(&id).await? else {
-        return Ok(Lookup::Unknown);
-    };
+    let kept = &state.sessions;
+    // Read before the session: what is kept was read after a change that
+    // moved the head to at least this, or the session is read again.
+    let head = kept.heads.read(&state.db).await?;
     let now = state.clock.now().0;
+    let idle = state.config.session_idle_secs * 1_000_000;
+    if let Some(principal) = kept.fresh(&id, head, now, idle) {
+        return Ok((Lookup::Valid(Box::new(principal)), head));
+    }
+    let Some(mut held) = state.identity.session(&id).await? else {
+        kept.forget(&id);
+        return Ok((Lookup::Unknown, head));
+    };
     let last_seen = held.last_seen_at;
-    if now >= held.expires_at || now - last_seen > state.config.session_idle_secs * 1_000_000 {
+    if now >= held.expires_at || now - last_seen > idle {
+        kept.forget(&id);
         sqlx::query("DELETE FROM web_sessions WHERE id = $1")
             .bind(&id)
             .execute(state.db.pool())
             .await
             .db()?;
-        return Ok(Lookup::Expired);
+        return Ok((Lookup::Expired, head));
     }
     if now - last_seen > TOUCH_EVERY_MICROS {
         sqlx::query("UPDATE web_sessions SET last_seen_at = $1 WHERE id = $2")
@@ -74,18 +168,44 @@ pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<Lookup
             .execute(state.db.pool())
             .await
             .db()?;
+        held.last_seen_at = now;
     }
-    Ok(Lookup::Valid(Box::new(held.principal)))
+    let principal = held.principal.clone();
+    kept.keep(id, head, now, held);
+    Ok((Lookup::Valid(Box::new(principal)), head))
 }
 
 /// Ends the session behind `token` and returns the cookie that clears it.
+/// The sign-out is audited, which moves the audit log's head: every
+/// instance that keeps the session reads it again at its next request.
 pub async fn end(state: &AppState, token: Option<&str>) -> relais_core::Result<Cookie<'static>> {
     if let Some(token) = token {
-        sqlx::query("DELETE FROM web_sessions WHERE id = $1")
-            .bind(hash_token(token))
-            .execute(state.db.pool())
-            .await
-            .db()?;
+        let id = hash_token(token);
+        let mut tx = state.db.begin().await.db()?;
+        let result = async {
+            let ended: Option<(i64,)> =
+                sqlx::query_as("DELETE FROM web_sessions WHERE id = $1 RETURNING person_id")
+                    .bind(&id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .db()?;
+            if let Some((person,)) = ended {
+                audit::record(
+                    &mut tx,
+                    state.clock.now(),
+                    Actor::person(PersonId(person)),
+                    "session.end",
+                    &format!("person:{person}"),
+                    serde_json::json!({}),
+                )
+                .await
+                .db()?;
+            }
+            Ok(())
+        }
+        .await;
+        relais_db::finish(tx, result).await?;
+        state.sessions.forget(&id);
     }
     Ok(cookie(state, SESSION_COOKIE, String::new(), Some(0)))
 }

@@ -117,7 +117,27 @@ pub struct TestApp {
     pub forwarded_for: Option<String>,
 }
 
+fn web_config() -> relais_web::WebConfig {
+    relais_web::WebConfig {
+        public_url: "http://relais.test".into(),
+        mail_domain: "relais.test".into(),
+        body_limit: 1024 * 1024,
+        ..Default::default()
+    }
+}
+
 impl TestApp {
+    /// A second instance of the application on the same database and
+    /// clock, as `relais serve` run twice behind a load balancer: swap it
+    /// with `router` to send requests to it.
+    pub fn second_instance(&self) -> Router {
+        relais::app(
+            self.db.db.clone(),
+            Arc::new(self.clock.clone()),
+            web_config(),
+        )
+    }
+
     /// The application with a small directory: two delegations, three units, five people.
     pub async fn new() -> TestApp {
         let db = TestDb::new().await;
@@ -125,12 +145,7 @@ impl TestApp {
             "2020-03-17T08:00:00Z".parse().unwrap(),
         ));
         let smtp = SmtpSink::start().await;
-        let web = relais_web::WebConfig {
-            public_url: "http://relais.test".into(),
-            mail_domain: "relais.test".into(),
-            body_limit: 1024 * 1024,
-            ..Default::default()
-        };
+        let web = web_config();
         let router = relais::app(db.db.clone(), Arc::new(clock.clone()), web.clone());
         let mailer = Arc::new(Mailer {
             from: "Relais <relais@relais.test>".parse().unwrap(),

@@ -145,7 +145,7 @@ async fn catalogue(
         None => {
             let key = format!("{:?}|{q:?}", ctx.lang);
             kept.0
-                .get(&state.db, state.clock.as_ref(), &key, || {
+                .get(&state.db, ctx.head, state.clock.as_ref(), &key, || {
                     listing(&state, t, &q, None)
                 })
                 .await?
@@ -357,22 +357,28 @@ async fn course_page(
     let t = T(ctx.lang);
     let read = kept
         .0
-        .get(&state.db, state.clock.as_ref(), &id.to_string(), || async {
-            let filter = SessionFilter {
-                course: Some(id),
-                ..Default::default()
-            };
-            let (course, list) = tokio::try_join!(
-                courses::get(&state.db, id),
-                sessions::list(
-                    &state.db,
-                    state.clock.as_ref(),
-                    &filter,
-                    PageRequest::new(Some(1), Some(200)),
-                ),
-            )?;
-            Ok((course, list.items))
-        })
+        .get(
+            &state.db,
+            ctx.head,
+            state.clock.as_ref(),
+            &id.to_string(),
+            || async {
+                let filter = SessionFilter {
+                    course: Some(id),
+                    ..Default::default()
+                };
+                let (course, list) = tokio::try_join!(
+                    courses::get(&state.db, id),
+                    sessions::list(
+                        &state.db,
+                        state.clock.as_ref(),
+                        &filter,
+                        PageRequest::new(Some(1), Some(200)),
+                    ),
+                )?;
+                Ok((course, list.items))
+            },
+        )
         .await?;
     let (course, items) = (read.0.clone(), read.1.clone());
     let tz = &state.config.time_zone;
