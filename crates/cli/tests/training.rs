@@ -131,6 +131,9 @@ async fn an_officer_builds_the_offer_and_agents_register_through_the_api() {
     .await;
     assert_eq!(r.json()["status"], "waitlisted");
     let theirs = r.json()["id"].as_i64().unwrap();
+    // A place on the waitlist is not in the person's calendar.
+    let feed = call(&app, "GET", "/api/v1/me/calendar.ics", &other_token, None).await;
+    assert!(parse_ics(&feed.body)[0].events.is_empty(), "{}", feed.body);
     let s = call(
         &app,
         "GET",
@@ -202,6 +205,9 @@ async fn an_officer_builds_the_offer_and_agents_register_through_the_api() {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"], "confirmed");
+    // The seat accepted, the session is in their calendar.
+    let feed = call(&app, "GET", "/api/v1/me/calendar.ics", &other_token, None).await;
+    assert_eq!(parse_ics(&feed.body)[0].events.len(), 1, "{}", feed.body);
     let list = call(
         &app,
         "GET",

@@ -21,18 +21,10 @@ fn hash(token: &str) -> String {
 
 /// The person's sessions (confirmed registrations) as a `METHOD:PUBLISH` calendar.
 pub async fn feed(t: &Training, person: PersonId) -> Result<String> {
-    let ids: Vec<(i64,)> = sqlx::query_as(
-        "SELECT session_id FROM registrations WHERE person_id = $1 AND status = 'confirmed'",
-    )
-    .bind(person.0)
-    .fetch_all(t.db.pool())
-    .await
-    .db()?;
     let now: Timestamp = t.clock.now();
-    let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
-    let mut events: Vec<_> = sessions::get_many(&t.db, t.clock.as_ref(), &ids)
+    let mut events: Vec<_> = sessions::confirmed_for(&t.db, t.clock.as_ref(), person)
         .await?
-        .values()
+        .iter()
         .map(|s| notices::event(t, s, None, false, now))
         .collect();
     events.sort_by(|a, b| (a.starts_at_micros, &a.uid).cmp(&(b.starts_at_micros, &b.uid)));

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use relais_core::{Clock, DelegationId, Error, Msg, Page, PageRequest, Result, Timestamp};
+use relais_core::{
+    Clock, DelegationId, Error, Msg, Page, PageRequest, PersonId, Result, Timestamp,
+};
 use relais_db::audit::{self, Actor};
 use relais_db::{Db, DbResultExt, SqlBuf, Tx};
 use serde::{Deserialize, Serialize};
@@ -589,6 +591,19 @@ async fn read_many(
         .into_iter()
         .map(|s| (s.id, s))
         .collect())
+}
+
+/// The sessions in which `person` holds a confirmed seat, with their
+/// counts, in one query (two when an audience names delegations or units).
+pub async fn confirmed_for(db: &Db, clock: &dyn Clock, person: PersonId) -> Result<Vec<Session>> {
+    let mut sql = SqlBuf::new("SELECT ");
+    sql.push(COLUMNS).push(FROM).push(
+        " WHERE s.id IN (SELECT r.session_id FROM registrations r WHERE r.status = 'confirmed' AND r.person_id = ",
+    );
+    sql.bind(person.0).push(")");
+    let mut conn = db.pool().acquire().await.db()?;
+    let rows = sql.query().fetch_all(&mut *conn).await.db()?;
+    sessions_of(&mut *conn, clock.now(), &rows).await
 }
 
 /// Locks one session and reads it with its counts; `NotFound` when it does not exist.
