@@ -583,7 +583,7 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
         &app,
         "/api/v1/courses",
         &token,
-        course("Manager à distance", "Management"),
+        course("Manager à distance <b>en équipe</b>", "Management"),
     )
     .await;
     let session = |start: &str, delegation: Option<i64>| {
@@ -611,6 +611,12 @@ async fn the_catalogue_filters_by_theme_delegation_and_dates() {
     app.sign_in("agent@x.test", PASSWORD).await;
     let by_theme = app.get("/training?theme=Management").await.body;
     assert!(by_theme.contains("Manager à distance") && !by_theme.contains("Outils collaboratifs"));
+    // A title is text, never markup, in the rows kept between requests.
+    assert!(
+        by_theme.contains("Manager à distance &#60;b&#62;en équipe&#60;/b&#62;")
+            && !by_theme.contains("<b>en"),
+        "{by_theme}"
+    );
     let by_delegation = app.get(&format!("/training?delegation={paca}")).await.body;
     assert!(
         by_delegation.contains("Outils collaboratifs")

@@ -51,6 +51,22 @@ struct Line {
     seats: String,
 }
 
+/// Lines as the rows of the catalogue's tables, made once when a listing
+/// is read rather than for each request that shows it.
+#[derive(askama::Template)]
+#[template(
+    source = r#"{% for l in lines %}<tr><td><a href="{{ l.href }}">{{ l.title }}</a></td><td>{{ l.format }}</td><td>{{ l.when }}</td><td>{{ l.seats }}</td></tr>{% endfor %}"#,
+    ext = "html"
+)]
+struct Rows<'a> {
+    lines: &'a [Line],
+}
+
+/// The rows of `lines`, escaped HTML.
+fn rows(lines: &[Line]) -> relais_core::Result<String> {
+    askama::Template::render(&Rows { lines }).map_err(relais_core::Error::internal)
+}
+
 #[derive(askama::Template)]
 #[template(path = "catalogue.html")]
 struct CataloguePage {
@@ -117,8 +133,9 @@ impl Default for Catalogues {
 /// What the catalogue shows for one query in one language, the same for
 /// whoever asks (unless they ask for what is open to them).
 pub(crate) struct Listing {
-    sessions: Vec<Line>,
-    self_paced: Vec<Line>,
+    /// The sessions' and the self-paced courses' rows (see [`Rows`]).
+    sessions: String,
+    self_paced: String,
     themes: Vec<String>,
     delegations: Vec<relais_directory::org::Delegation>,
     prev: Option<String>,
@@ -311,8 +328,8 @@ async fn listing(
         ],
     );
     Ok(Listing {
-        sessions: lines,
-        self_paced,
+        sessions: rows(&lines)?,
+        self_paced: rows(&self_paced)?,
         themes,
         delegations,
         prev,
