@@ -3,9 +3,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
 
 use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{LanguageIdentifier, Loader, langid};
+use fluent_templates::{LanguageIdentifier, langid};
 use relais_core::{Lang, Msg};
 
 fluent_templates::static_loader! {
@@ -18,6 +19,14 @@ fluent_templates::static_loader! {
 
 static FR: LanguageIdentifier = langid!("fr");
 static EN: LanguageIdentifier = langid!("en");
+
+/// Texts without arguments already looked up, by language (French, English):
+/// a page asks for dozens (its menu, labels and headings), and each Fluent
+/// lookup costs far more than a map's.
+static PLAIN: LazyLock<[RwLock<HashMap<Box<str>, Box<str>>>; 2]> = LazyLock::new(Default::default);
+/// Keys kept at most per language (more than the Fluent files hold; a key
+/// made from data that is not in them is then looked up each time).
+const MAX_PLAIN: usize = 4096;
 
 /// The translator for one language, handed to every template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,9 +42,16 @@ impl T {
 
     /// The text for `key`; the key itself if it is missing (a test checks none is).
     pub fn t(&self, key: &str) -> String {
-        LOCALES
-            .try_lookup(self.id(), key)
-            .unwrap_or_else(|| key.to_string())
+        let plain = &PLAIN[self.0 as usize];
+        if let Some(text) = plain.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return text.to_string();
+        }
+        let text = self.lookup(key, None).unwrap_or_else(|| key.to_string());
+        let mut plain = plain.write().unwrap_or_else(|e| e.into_inner());
+        if plain.len() < MAX_PLAIN {
+            plain.insert(key.into(), text.as_str().into());
+        }
+        text
     }
 
     /// The text for `key` with arguments; numbers are passed as numbers for plurals.
@@ -52,9 +68,25 @@ impl T {
                 (Cow::Owned(k.to_string()), value)
             })
             .collect();
-        LOCALES
-            .try_lookup_with_args(self.id(), key, &map)
+        self.lookup(key, Some(&map))
             .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The text in this language, else in French (the fallback). Both
+    /// languages are loaded, so there is nothing to negotiate: asking
+    /// Fluent's loader to would cost more than the lookup itself.
+    fn lookup(
+        &self,
+        key: &str,
+        args: Option<&HashMap<Cow<'static, str>, FluentValue>>,
+    ) -> Option<String> {
+        LOCALES
+            .lookup_single_language(self.id(), key, args)
+            .ok()
+            .or_else(|| match self.0 {
+                Lang::Fr => None,
+                Lang::En => LOCALES.lookup_single_language(&FR, key, args).ok(),
+            })
     }
 
     pub fn msg(&self, m: &Msg) -> String {
@@ -69,7 +101,7 @@ impl T {
 
     /// Does `key` exist in this language?
     pub fn has(&self, key: &str) -> bool {
-        LOCALES.try_lookup(self.id(), key).is_some()
+        self.lookup(key, None).is_some()
     }
 }
 
