@@ -70,7 +70,7 @@ pub struct PageCache<V> {
 /// the request), so those waiting while one read runs share the next one
 /// instead of each sending its own.
 #[derive(Default)]
-pub struct Heads {
+pub(crate) struct Heads {
     /// Reads begun so far, counted under `last`'s lock.
     begun: AtomicU64,
     /// The number of the last read finished, and the head it read.
@@ -79,7 +79,7 @@ pub struct Heads {
 
 impl Heads {
     /// The head as a read begun after this call sees it.
-    pub async fn read(&self, db: &Db) -> Result<i64> {
+    pub(crate) async fn read(&self, db: &Db) -> Result<i64> {
         let arrived = self.begun.load(Ordering::Acquire);
         let mut last = self.last.lock().await;
         if last.0 > arrived {
@@ -92,7 +92,7 @@ impl Heads {
     }
 
     /// Reads sent to the database so far.
-    pub fn sent(&self) -> u64 {
+    fn sent(&self) -> u64 {
         self.begun.load(Ordering::Acquire)
     }
 }

@@ -110,11 +110,6 @@ impl Kept {
     fn forget(&self, id: &str) {
         self.held().remove(id);
     }
-
-    /// Reads of the audit log's head sent so far (for tests).
-    pub fn head_reads(&self) -> u64 {
-        self.heads.sent()
-    }
 }
 
 /// Opens a session for `person` and returns the cookie to set.
