@@ -51,41 +51,50 @@ struct Line {
     seats: String,
 }
 
-/// Lines as the rows of the catalogue's tables, made once when a listing
-/// is read rather than for each request that shows it.
-#[derive(askama::Template)]
-#[template(
-    source = r#"{% for l in lines %}<tr><td><a href="{{ l.href }}">{{ l.title }}</a></td><td>{{ l.format }}</td><td>{{ l.when }}</td><td>{{ l.seats }}</td></tr>{% endfor %}"#,
-    ext = "html"
-)]
-struct Rows<'a> {
-    lines: &'a [Line],
-}
-
-/// The rows of `lines`, escaped HTML.
-fn rows(lines: &[Line]) -> relais_core::Result<String> {
-    askama::Template::render(&Rows { lines }).map_err(relais_core::Error::internal)
-}
-
 #[derive(askama::Template)]
 #[template(path = "catalogue.html")]
 struct CataloguePage {
     page: PageCtx,
-    q: String,
-    format: String,
-    seats_only: bool,
-    mine_only: bool,
-    formats: Vec<(&'static str, String)>,
-    theme: String,
-    delegation: Option<i64>,
-    delegations: Vec<relais_directory::org::Delegation>,
-    from: String,
-    to: String,
     /// Shown as kept, not copied for each request.
     listing: Arc<Listing>,
 }
 
-impl CataloguePage {
+/// The texts a template asks for with `page.tr(…)`, in one language: for
+/// what is made once and shown to many (the catalogue's body).
+struct Words(T);
+
+impl Words {
+    fn tr(&self, key: &str) -> String {
+        self.0.t(key)
+    }
+}
+
+/// What the catalogue shows under the menu for one query: the search form
+/// as the query filled it, and the lines that match. Made (and escaped)
+/// once when a listing is read, not for each request that shows it.
+#[derive(askama::Template)]
+#[template(path = "catalogue_body.html")]
+struct CatalogueBody<'a> {
+    page: Words,
+    q: &'a str,
+    format: &'a str,
+    seats_only: bool,
+    mine_only: bool,
+    formats: Vec<(&'static str, String)>,
+    theme: &'a str,
+    delegation: Option<i64>,
+    delegations: &'a [relais_directory::org::Delegation],
+    from: &'a str,
+    to: &'a str,
+    themes: &'a [String],
+    sessions: &'a [Line],
+    self_paced: &'a [Line],
+    prev: Option<String>,
+    next: Option<String>,
+    summary: String,
+}
+
+impl CatalogueBody<'_> {
     fn is_format(&self, code: &str) -> bool {
         self.format == code
     }
@@ -133,14 +142,8 @@ impl Default for Catalogues {
 /// What the catalogue shows for one query in one language, the same for
 /// whoever asks (unless they ask for what is open to them).
 pub(crate) struct Listing {
-    /// The sessions' and the self-paced courses' rows (see [`Rows`]).
-    sessions: String,
-    self_paced: String,
-    themes: Vec<String>,
-    delegations: Vec<relais_directory::org::Delegation>,
-    prev: Option<String>,
-    next: Option<String>,
-    summary: String,
+    /// The page's body, HTML (see [`CatalogueBody`]).
+    body: String,
     /// When time alone changes it (a session leaves the list as it ends).
     turns: Option<i64>,
 }
@@ -168,25 +171,8 @@ async fn catalogue(
                 .await?
         }
     };
-    let delegation = q
-        .delegation
-        .as_deref()
-        .and_then(|d| d.trim().parse::<i64>().ok());
     render(&CataloguePage {
         page: PageCtx::new(&state, &ctx, t.t("catalogue-title")),
-        q: q.q.clone().unwrap_or_default(),
-        format: q.format.clone().unwrap_or_default(),
-        seats_only: q.seats.is_some(),
-        mine_only: q.mine.is_some(),
-        theme: q.theme.clone().unwrap_or_default(),
-        delegation,
-        delegations: listing.delegations.clone(),
-        from: q.from.clone().unwrap_or_default(),
-        to: q.to.clone().unwrap_or_default(),
-        formats: Format::ALL
-            .iter()
-            .map(|f| (f.as_str(), format_label(t, *f)))
-            .collect(),
         listing,
     })
 }
@@ -327,16 +313,30 @@ async fn listing(
             ("courses", self_paced.len().to_string()),
         ],
     );
-    Ok(Listing {
-        sessions: rows(&lines)?,
-        self_paced: rows(&self_paced)?,
-        themes,
-        delegations,
+    let body = askama::Template::render(&CatalogueBody {
+        page: Words(t),
+        q: q.q.as_deref().unwrap_or_default(),
+        format: q.format.as_deref().unwrap_or_default(),
+        seats_only,
+        mine_only: q.mine.is_some(),
+        formats: Format::ALL
+            .iter()
+            .map(|f| (f.as_str(), format_label(t, *f)))
+            .collect(),
+        theme: q.theme.as_deref().unwrap_or_default(),
+        delegation,
+        delegations: &delegations,
+        from: q.from.as_deref().unwrap_or_default(),
+        to: q.to.as_deref().unwrap_or_default(),
+        themes: &themes,
+        sessions: &lines,
+        self_paced: &self_paced,
         prev,
         next,
         summary,
-        turns,
     })
+    .map_err(relais_core::Error::internal)?;
+    Ok(Listing { body, turns })
 }
 
 #[derive(askama::Template)]
