@@ -341,11 +341,12 @@ async fn listing(
 
 #[derive(askama::Template)]
 #[template(path = "course.html")]
-struct CoursePage {
+struct CoursePage<'a> {
     page: PageCtx,
-    course: Course,
+    /// The kept course and sessions, shown without a copy.
+    course: &'a Course,
     format: String,
-    sessions: Vec<(Session, String, String)>,
+    sessions: Vec<(&'a Session, String, String)>,
     chart: Option<Chart>,
     /// For e-learning and MOOCs: has the person recorded following it?
     completed: Option<bool>,
@@ -397,7 +398,7 @@ async fn course_page(
             },
         )
         .await?;
-    let (course, items) = (read.0.clone(), read.1.clone());
+    let (course, items) = (&read.0, &read.1);
     let tz = &state.config.time_zone;
     let chart = match TrainingOffice::for_principal(p) {
         Ok(office) if office.covers(course.owner_delegation_id.map(relais_core::DelegationId)) => {
@@ -419,7 +420,7 @@ async fn course_page(
         page: PageCtx::new(&state, &ctx, course.title.clone()),
         format: format_label(t, course.format),
         sessions: items
-            .into_iter()
+            .iter()
             .map(|s| {
                 let when = format!("{} → {}", s.starts.local(tz), s.ends.local(tz));
                 let status = t.t(&format!("session-status-{}", s.status.as_str()));
