@@ -522,6 +522,26 @@ async fn the_catalogue_shows_a_hundred_sessions_a_page_and_links_the_pages_with_
         link(&second, "prev").as_deref(),
         Some("/training?theme=Pagination&page=1")
     );
+    // The API's pages tell the same total whether full, last or past the end.
+    for (page, items) in [(1, 40), (3, 21), (4, 0)] {
+        let list = call(
+            &app,
+            "GET",
+            &format!("/api/v1/sessions?course={course}&per_page=40&page={page}"),
+            &token,
+            None,
+        )
+        .await
+        .json();
+        assert_eq!(
+            list["items"].as_array().unwrap().len(),
+            items,
+            "page {page}"
+        );
+        assert_eq!(list["total"], 101, "page {page}");
+    }
+    let none = call(&app, "GET", "/api/v1/sessions?course=999999", &token, None).await;
+    assert_eq!(none.json()["total"], 0);
 }
 
 #[tokio::test]
