@@ -28,8 +28,9 @@ impl DirectoryIdentity {
 /// What a principal is read from, one row per role grant (a person without
 /// any grant gives one row whose grant columns are NULL): one statement
 /// instead of one for the person and one for the grants, since every request
-/// reads it. The last two columns are the token's id and when it was last
-/// used, NULL when the principal is read for a person or a sign-in session.
+/// reads it. The last three columns depend on what the principal is read
+/// for: a token's id and when it was last used; a sign-in session's last
+/// use, end and the audit log's head; NULL where they do not apply.
 pub(crate) const PRINCIPAL_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.email, p.language, p.unit_id, u.delegation_id, g.role, g.scope_kind, g.scope_id";
 /// Joined to `people p`: only people with a live account.
 pub(crate) const PRINCIPAL_JOINS: &str =
@@ -46,6 +47,7 @@ pub(crate) type PrincipalRow = (
     Option<i64>,
     Option<String>,
     Option<String>,
+    Option<i64>,
     Option<i64>,
     Option<i64>,
     Option<i64>,
@@ -78,7 +80,7 @@ pub(crate) fn principal_of(rows: &[PrincipalRow]) -> Option<Principal> {
 /// Loads the principal of a person with a live account.
 pub async fn load_principal(db: &Db, person: PersonId) -> Result<Option<Principal>> {
     let rows: Vec<PrincipalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {PRINCIPAL_COLUMNS}, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM people p {PRINCIPAL_JOINS} WHERE p.id = $1"
+        "SELECT {PRINCIPAL_COLUMNS}, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM people p {PRINCIPAL_JOINS} WHERE p.id = $1"
     )))
     .bind(person.0)
     .fetch_all(db.pool())
@@ -94,26 +96,30 @@ impl relais_web::Identity for DirectoryIdentity {
     }
 
     async fn session(&self, id: &str) -> Result<Option<relais_web::session::Held>> {
-        // The session's two instants come in the token's two columns.
+        // The session's two instants come in the token's two columns, and
+        // the audit log's head in the third, read by the same statement (so
+        // no later than the session) to spare a signed-in request a second
+        // round trip.
         let mut rows: Vec<PrincipalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {PRINCIPAL_COLUMNS}, w.last_seen_at, w.expires_at
+            "SELECT {PRINCIPAL_COLUMNS}, w.last_seen_at, w.expires_at, (SELECT h.last_id FROM audit_head h WHERE h.id = 1)
              FROM web_sessions w JOIN people p ON p.id = w.person_id {PRINCIPAL_JOINS} WHERE w.id = $1"
         )))
         .bind(id)
         .fetch_all(self.db.pool())
         .await
         .db()?;
-        let Some(&(.., Some(last_seen_at), Some(expires_at))) = rows.first() else {
+        let Some(&(.., Some(last_seen_at), Some(expires_at), head)) = rows.first() else {
             return Ok(None);
         };
         for r in &mut rows {
-            (r.10, r.11) = (None, None);
+            (r.10, r.11, r.12) = (None, None, None);
         }
         Ok(
             principal_of(&rows).map(|principal| relais_web::session::Held {
                 principal,
                 last_seen_at,
                 expires_at,
+                head: head.unwrap_or(0),
             }),
         )
     }

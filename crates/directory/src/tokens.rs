@@ -159,7 +159,7 @@ pub async fn principal(
     }
     let now = clock.now();
     let rows: Vec<PrincipalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {PRINCIPAL_COLUMNS}, t.id, t.last_used_at FROM api_tokens t JOIN people p ON p.id = t.person_id {PRINCIPAL_JOINS}
+        "SELECT {PRINCIPAL_COLUMNS}, t.id, t.last_used_at, CAST(NULL AS BIGINT) FROM api_tokens t JOIN people p ON p.id = t.person_id {PRINCIPAL_JOINS}
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
     )))
     .bind(hash(token))

@@ -134,7 +134,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         }
     } else if let Some(c) = jar.get(SESSION_COOKIE).filter(|_| cookie_may_act) {
         let found = session::lookup(&state, c.value()).await.map(|(found, h)| {
-            head = Some(h);
+            head = h;
             found
         });
         match found {

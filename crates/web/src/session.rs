@@ -52,6 +52,9 @@ pub struct Held {
     /// When it was last used and when it ends (UTC microseconds).
     pub last_seen_at: i64,
     pub expires_at: i64,
+    /// The audit log's head, read by the same statement as the session
+    /// (0 if it could not be read: a copy kept with it is never used).
+    pub head: i64,
 }
 
 /// The sessions an instance read lately (see the module's documentation).
@@ -62,7 +65,7 @@ pub struct Kept {
 }
 
 struct KeptSession {
-    /// The audit log's head, read before the session was.
+    /// The audit log's head, read before the session was or with it.
     head: i64,
     /// When it was read (UTC microseconds).
     read_at: i64,
@@ -107,6 +110,10 @@ impl Kept {
         );
     }
 
+    fn holds(&self, id: &str) -> bool {
+        self.held().contains_key(id)
+    }
+
     fn forget(&self, id: &str) {
         self.held().remove(id);
     }
@@ -130,23 +137,28 @@ pub async fn start(state: &AppState, person: PersonId) -> relais_core::Result<Co
 }
 
 /// The session behind `token`, and the audit log's head as read for this
-/// request (pages kept in the process use it, see [`crate::Ctx::head`]).
-pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Lookup, i64)> {
+/// request if it was (pages kept in the process use it, see
+/// [`crate::Ctx::head`]). A session kept here costs a shared read of the
+/// head; one not kept, or kept but changed since, one read that brings the
+/// head with it.
+pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Lookup, Option<i64>)> {
     let id = hash_token(token);
     let kept = &state.sessions;
-    // Read before the session: what is kept was read after a change that
-    // moved the head to at least this, or the session is read again.
-    let head = kept.heads.read(&state.db).await?;
     let now = state.clock.now().0;
     let idle = state.config.session_idle_secs * 1_000_000;
-    if let Some(principal) = kept.fresh(&id, head, now, idle) {
-        return Ok((Lookup::Valid(Box::new(principal)), head));
+    if kept.holds(&id) {
+        // Read before the session: what is kept was read after a change
+        // that moved the head to at least this, or the session is read again.
+        let head = kept.heads.read(&state.db).await?;
+        if let Some(principal) = kept.fresh(&id, head, now, idle) {
+            return Ok((Lookup::Valid(Box::new(principal)), Some(head)));
+        }
     }
     let Some(mut held) = state.identity.session(&id).await? else {
         kept.forget(&id);
-        return Ok((Lookup::Unknown, head));
+        return Ok((Lookup::Unknown, None));
     };
-    let last_seen = held.last_seen_at;
+    let (head, last_seen) = (held.head, held.last_seen_at);
     if now >= held.expires_at || now - last_seen > idle {
         kept.forget(&id);
         sqlx::query("DELETE FROM web_sessions WHERE id = $1")
@@ -154,7 +166,7 @@ pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Looku
             .execute(state.db.pool())
             .await
             .db()?;
-        return Ok((Lookup::Expired, head));
+        return Ok((Lookup::Expired, Some(head)));
     }
     if now - last_seen > TOUCH_EVERY_MICROS {
         sqlx::query("UPDATE web_sessions SET last_seen_at = $1 WHERE id = $2")
@@ -167,7 +179,7 @@ pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Looku
     }
     let principal = held.principal.clone();
     kept.keep(id, head, now, held);
-    Ok((Lookup::Valid(Box::new(principal)), head))
+    Ok((Lookup::Valid(Box::new(principal)), Some(head)))
 }
 
 /// Ends the session behind `token` and returns the cookie that clears it.
