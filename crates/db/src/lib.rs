@@ -164,12 +164,29 @@ async fn checkpoint_in_background(readers: AnyPool) {
     }
 }
 
+/// A PostgreSQL connection used less than this long ago is handed out
+/// without a ping: it answered a moment ago.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
 /// A PostgreSQL pool of at most `max` connections, opened on the calling
-/// runtime.
+/// runtime. sqlx pings every connection it hands out by default, a round
+/// trip to the server before each statement outside a transaction; here
+/// only a connection idle for [`PING_IF_IDLE_FOR`] or more is pinged (a
+/// server restarted meanwhile, a connection cut by a firewall), so that
+/// under load a statement costs one round trip.
 async fn postgres_pool(options: AnyConnectOptions, max: u32) -> Result<AnyPool, ConnectError> {
     AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_IF_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(ConnectError::Sqlx)

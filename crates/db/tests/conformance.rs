@@ -296,3 +296,56 @@ async fn sqlite_copies_the_wal_into_the_file_in_the_background() {
         "the database file grew from {before} to {after} bytes only"
     );
 }
+
+/// PostgreSQL: a connection cut while it sat idle in the pool (a server
+/// restarted, a firewall's timeout) is found dead when it is next handed
+/// out, and replaced, so the statement still runs. (A connection used less
+/// than a second ago is handed out without that check; see `postgres_pool`.)
+#[tokio::test]
+async fn postgres_replaces_a_connection_cut_while_idle() {
+    let t = TestDb::new().await;
+    if t.db.backend() != relais_db::Backend::Postgres {
+        return; // a SQLite connection is a file, nothing cuts it
+    }
+    let pool = t.db.pool();
+    // Every connection the pool holds, with its server process.
+    let mut held = Vec::new();
+    while held.len() < pool.size() as usize {
+        held.push(pool.acquire().await.unwrap());
+    }
+    let mut pids = Vec::new();
+    for conn in &mut held {
+        let (pid,): (i32,) = sqlx::query_as("SELECT pg_backend_pid()")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap();
+        pids.push(pid);
+    }
+    drop(held);
+    // Back in the pool (it checks each one as it comes back).
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Cut them from another connection, as a restart would.
+    let other = relais_db::Db::connect(&t.url).await.unwrap();
+    for pid in &pids {
+        let (cut,): (bool,) = sqlx::query_as("SELECT pg_terminate_backend($1)")
+            .bind(*pid)
+            .fetch_one(other.pool())
+            .await
+            .unwrap();
+        assert!(cut, "server process {pid} ended");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    // As many statements at once as there were connections: each cut one
+    // is handed out to one of them, unless it is found dead and replaced.
+    let mut held = Vec::new();
+    for _ in &pids {
+        held.push(pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        let (pid,): (i32,) = sqlx::query_as("SELECT pg_backend_pid()")
+            .fetch_one(&mut **conn)
+            .await
+            .expect("a dead connection is replaced, not handed out");
+        assert!(!pids.contains(&pid));
+    }
+}
