@@ -11,6 +11,9 @@ use std::time::Duration;
 pub struct OpTally {
     /// Microseconds, one per answered request (any status).
     pub latencies: Vec<u64>,
+    /// When each of `latencies` began, in microseconds since the run did,
+    /// where the scenario notes it (S0, S2); empty otherwise.
+    pub starts: Vec<u64>,
     /// Count per HTTP status, plus `error` (transport) and `timeout`.
     pub statuses: BTreeMap<String, u64>,
     /// Count per outcome the driver read in answers (e.g. `confirmed`).
@@ -61,6 +64,7 @@ impl Tally {
         for (k, v) in o.0 {
             let t = self.op(k);
             t.latencies.extend(v.latencies);
+            t.starts.extend(v.starts);
             for (s, n) in v.statuses {
                 *t.statuses.entry(s).or_default() += n;
             }

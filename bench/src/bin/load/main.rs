@@ -207,6 +207,8 @@ async fn run(
                     Ok(Err(e)) => tally.failed(req.kind, "error", format!("{e:#}")),
                     Ok(Ok(reply)) => {
                         tally.answered(req.kind, micros, reply.status);
+                        let at = t0.duration_since(started).as_micros() as u64;
+                        tally.op(req.kind).starts.push(at);
                         if reply.status >= 300 {
                             tally.sample(req.kind, reply.status, reply.excerpt());
                         }
@@ -223,6 +225,27 @@ async fn run(
         }
     }
     (all, started.elapsed().as_secs_f64())
+}
+
+/// Appends one line per answered request to `path` (scenario, label, kind,
+/// when it began and how long it took, in µs): to see when in a run the
+/// slow requests came. Set `RELAIS_LOAD_TRACE` to a file to have it.
+fn trace(path: &str, scenario: &str, label: &str, tally: &Tally) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("cannot open {path}"))?,
+    );
+    for (kind, t) in &tally.0 {
+        for (at, micros) in t.starts.iter().zip(&t.latencies) {
+            writeln!(out, "{scenario} {label} {kind} {at} {micros}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn lines(path: &PathBuf) -> anyhow::Result<Vec<String>> {
@@ -467,6 +490,9 @@ async fn start(cli: Cli) -> anyhow::Result<ExitCode> {
         )
     });
     report(scenario, &label, &tally, secs, &extra);
+    if let Ok(path) = std::env::var("RELAIS_LOAD_TRACE") {
+        trace(&path, scenario, &label, &tally)?;
+    }
     if let Some(w) = watched {
         let requests = tally.total().latencies.len().max(1) as f64;
         println!(
