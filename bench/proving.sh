@@ -31,7 +31,9 @@
 #   RELAIS_BIN (another `relais` binary to run, e.g. a copy of an earlier build
 #   for an A/B comparison; the driver and checker stay those of this tree),
 #   NO_BUILD (set: run the binaries already built, so that the sources can
-#   change during a series of A/B runs).
+#   change during a series of A/B runs), RELAIS_LOAD_TRACE (a file: the driver
+#   appends one line per S0/S2 request, "scenario label kind began_us took_us",
+#   to see when in a run the slow requests came).
 # Only loopback addresses are used; every run is bounded in requests and time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +44,7 @@ case $MODE in
   ci) BUILD=${BUILD:-debug} ;;
   measure | s1 | scaleout | crash) BUILD=${BUILD:-release} ;;
   *)
-    sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
