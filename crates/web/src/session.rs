@@ -53,7 +53,8 @@ pub struct Held {
     pub last_seen_at: i64,
     pub expires_at: i64,
     /// The audit log's head, read by the same statement as the session
-    /// (0 if it could not be read: a copy kept with it is never used).
+    /// (0 if its row were missing: as old as a head can be, so a copy kept
+    /// with it is read again after any audited change).
     pub head: i64,
 }
 
@@ -72,6 +73,15 @@ struct KeptSession {
     held: Held,
 }
 
+impl KeptSession {
+    /// Read less than [`KEEP_MICROS`] ago, and neither past its end nor idle.
+    fn timely(&self, now: i64, idle_micros: i64) -> bool {
+        (0..KEEP_MICROS).contains(&(now - self.read_at))
+            && now < self.held.expires_at
+            && now - self.held.last_seen_at <= idle_micros
+    }
+}
+
 impl Kept {
     fn held(&self) -> std::sync::MutexGuard<'_, HashMap<String, KeptSession>> {
         self.held.lock().unwrap_or_else(|e| e.into_inner())
@@ -85,11 +95,7 @@ impl Kept {
     fn fresh(&self, id: &str, head: i64, now: i64, idle_micros: i64) -> Option<Principal> {
         let kept = self.held();
         let k = kept.get(id)?;
-        (k.head >= head
-            && (0..KEEP_MICROS).contains(&(now - k.read_at))
-            && now < k.held.expires_at
-            && now - k.held.last_seen_at <= idle_micros)
-            .then(|| k.held.principal.clone())
+        (k.head >= head && k.timely(now, idle_micros)).then(|| k.held.principal.clone())
     }
 
     fn keep(&self, id: String, head: i64, now: i64, held: Held) {
@@ -110,8 +116,13 @@ impl Kept {
         );
     }
 
-    fn holds(&self, id: &str) -> bool {
-        self.held().contains_key(id)
+    /// Whether session `id` is kept and could still be good at `now`, so
+    /// that reading the head to check it is worth a statement: a copy past
+    /// [`KEEP_MICROS`], idle or past its end is read again whatever the head.
+    fn may_be_fresh(&self, id: &str, now: i64, idle_micros: i64) -> bool {
+        self.held()
+            .get(id)
+            .is_some_and(|k| k.timely(now, idle_micros))
     }
 
     fn forget(&self, id: &str) {
@@ -146,7 +157,7 @@ pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Looku
     let kept = &state.sessions;
     let now = state.clock.now().0;
     let idle = state.config.session_idle_secs * 1_000_000;
-    if kept.holds(&id) {
+    if kept.may_be_fresh(&id, now, idle) {
         // Read before the session: what is kept was read after a change
         // that moved the head to at least this, or the session is read again.
         let head = kept.heads.read(&state.db).await?;
