@@ -99,7 +99,7 @@ impl T {
         )
     }
 
-    /// Does `key` exist in this language?
+    /// Does `key` exist in this language (or in French, the fallback)?
     pub fn has(&self, key: &str) -> bool {
         self.lookup(key, None).is_some()
     }
