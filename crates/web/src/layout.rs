@@ -92,7 +92,8 @@ pub fn render(t: &impl askama::Template) -> Result<axum::response::Html<String>,
 }
 
 /// Links to the previous and next pages of a list at `base`, keeping the
-/// filters that are set (empty ones are left out).
+/// filters that are set (empty ones are left out). A template with `prev`
+/// and `next` shows them with `{% include "page_links.html" %}`.
 pub fn page_links(
     base: &str,
     filters: &[(&str, &Option<String>)],
