@@ -72,19 +72,33 @@ impl SqlBuf {
         self
     }
 
-    /// Appends `(p1, p2, …)` bound to `vs`; `(NULL)` when empty, which matches nothing.
+    /// Appends `(p1, p2, …)` bound to `vs`, for `IN` and `NOT IN`; `(NULL)`
+    /// when empty, which matches nothing.
+    ///
+    /// The list is made as long as the next power of two by repeating its
+    /// last value, which changes nothing an `IN` matches: a list of 5 and
+    /// one of 7 are then the same statement. Each connection keeps a
+    /// hundred prepared statements (sqlx's default); with one statement per
+    /// length, the lists of a registration group's reads pushed the others
+    /// out, and each one pushed out cost two more round trips (a `Close`,
+    /// then a `Parse`) and a fresh plan. See docs/performance.md, session 12.
     pub fn bind_list<V: Into<Value>>(&mut self, vs: impl IntoIterator<Item = V>) -> &mut Self {
+        let vs: Vec<Value> = vs.into_iter().map(Into::into).collect();
+        let Some(last) = vs.last().cloned() else {
+            self.sql.push_str("(NULL)");
+            return self;
+        };
+        let padding = vs.len().next_power_of_two() - vs.len();
         self.sql.push('(');
-        let mut first = true;
-        for v in vs {
-            if !first {
+        for (i, v) in vs
+            .into_iter()
+            .chain(std::iter::repeat_n(last, padding))
+            .enumerate()
+        {
+            if i > 0 {
                 self.sql.push_str(", ");
             }
-            first = false;
             self.bind(v);
-        }
-        if first {
-            self.sql.push_str("NULL");
         }
         self.sql.push(')');
         self
@@ -140,5 +154,30 @@ mod tests {
             b.sql(),
             "SELECT 1 WHERE a = $1 AND b IN ($2, $3) AND c IN (NULL)"
         );
+    }
+
+    #[test]
+    fn a_list_is_as_long_as_the_next_power_of_two() {
+        let lengths: Vec<usize> = (1..=9)
+            .map(|n| {
+                let mut b = SqlBuf::new("");
+                b.bind_list(1..=n as i64);
+                b.values.len()
+            })
+            .collect();
+        assert_eq!(lengths, [1, 2, 4, 4, 8, 8, 8, 8, 16]);
+        let mut b = SqlBuf::new("x IN ");
+        b.bind_list([7_i64, 8, 9]);
+        assert_eq!(b.sql(), "x IN ($1, $2, $3, $4)");
+        // The padding repeats the last value: nothing else can match.
+        let bound: Vec<i64> = b
+            .values
+            .iter()
+            .map(|v| match v {
+                Value::Int(i) => *i,
+                _ => -1,
+            })
+            .collect();
+        assert_eq!(bound, [7, 8, 9, 9]);
     }
 }

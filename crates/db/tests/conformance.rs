@@ -133,6 +133,45 @@ async fn insert_returning_ids_nulls_and_big_integers() {
 }
 
 #[tokio::test]
+async fn padded_lists_match_what_they_list_on_both_backends() {
+    let t = TestDb::new().await;
+    for (code, name) in [("A", "a"), ("B", "b"), ("C", "c"), ("D", "d"), ("E", "e")] {
+        sqlx::query("INSERT INTO delegations (code, name) VALUES ($1, $2)")
+            .bind(code)
+            .bind(name)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+    }
+    let codes = |sql: &str, list: &[&str]| {
+        let mut q = relais_db::SqlBuf::new(sql);
+        q.bind_list(list.iter().copied()).push(" ORDER BY code");
+        let pool = t.db.pool().clone();
+        async move {
+            q.query_as::<(String,)>()
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(c,)| c)
+                .collect::<Vec<_>>()
+        }
+    };
+    // Three values bound as four (the last repeated): each row once.
+    let sql = "SELECT code FROM delegations WHERE code IN ";
+    assert_eq!(codes(sql, &["E", "A", "C"]).await, ["A", "C", "E"]);
+    assert_eq!(codes(sql, &["B"]).await, ["B"]);
+    assert!(codes(sql, &[]).await.is_empty());
+    let sql = "SELECT code FROM delegations WHERE code NOT IN ";
+    assert_eq!(codes(sql, &["E", "A", "C"]).await, ["B", "D"]);
+    assert_eq!(
+        codes(sql, &["A", "B", "C", "D", "Z"]).await,
+        ["E"],
+        "five values bound as eight"
+    );
+}
+
+#[tokio::test]
 async fn unique_violations_are_recognised_and_roll_back() {
     let t = TestDb::new().await;
     sqlx::query("INSERT INTO delegations (code, name) VALUES ('DR-A', 'A')")
