@@ -1160,7 +1160,7 @@ async fn a_released_contract_is_charged_once_and_a_postponed_session_can_still_b
 
 #[tokio::test]
 async fn a_regional_office_sees_and_moves_only_its_delegations() {
-    let app = TestApp::new().await;
+    let mut app = TestApp::new().await;
     let w = world(&app).await;
     let est = app
         .account("dr-est@x.test", &["training_officer:delegation:DR-EST"])
@@ -1176,6 +1176,22 @@ async fn a_regional_office_sees_and_moves_only_its_delegations() {
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.json()["id"].as_i64().unwrap();
+    // Listed among the recent disruptions of the national office, not of
+    // the East's, nor of an office scoped to a unit, which covers no
+    // delegation.
+    app.account("u2001@x.test", &["training_officer:unit:U2001"])
+        .await;
+    let link = format!("href=\"/training/office/disruptions/{id}\"");
+    for (email, listed) in [
+        ("it@x.test", true),
+        ("dr-est@x.test", false),
+        ("u2001@x.test", false),
+    ] {
+        app.sign_in(email, support::PASSWORD).await;
+        let page = app.get("/training/office/disruptions").await;
+        assert_eq!(page.status, StatusCode::OK, "{email}");
+        assert_eq!(page.body.contains(&link), listed, "{email}: {}", page.body);
+    }
     // The PACA sessions are not the East's to read, undo or select.
     let r = call(
         &app,

@@ -73,7 +73,9 @@ impl SqlBuf {
     }
 
     /// Appends `(p1, p2, …)` bound to `vs`, for `IN` and `NOT IN`; `(NULL)`
-    /// when empty, which matches nothing.
+    /// when empty, which matches nothing with `IN` and with `NOT IN` alike
+    /// (both are NULL): where `NOT IN` an empty list should match every row,
+    /// leave the condition out.
     ///
     /// The list is made as long as the next power of two by repeating its
     /// last value, which changes nothing an `IN` matches: a list of 5 and

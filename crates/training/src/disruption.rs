@@ -892,13 +892,21 @@ pub async fn recent(
          FROM training_disruptions d WHERE 1 = 1",
     );
     if !office.national() {
-        // Only those whose every session is the office's.
+        // Only those whose every session is the office's. An office scoped
+        // to units covers no delegation, so owns no session: `NOT IN` an
+        // empty list (bound as `(NULL)`) would match no session here, and
+        // so leave out no disruption.
         sql.push(
             " AND NOT EXISTS (SELECT 1 FROM training_disruption_items i JOIN training_sessions s ON s.id = i.session_id
-              WHERE i.disruption_id = d.id AND (s.delegation_id IS NULL OR s.delegation_id NOT IN ",
-        )
-        .bind_list(office.delegations())
-        .push("))");
+              WHERE i.disruption_id = d.id",
+        );
+        let delegations = office.delegations();
+        if !delegations.is_empty() {
+            sql.push(" AND (s.delegation_id IS NULL OR s.delegation_id NOT IN ")
+                .bind_list(delegations)
+                .push(")");
+        }
+        sql.push(")");
     }
     sql.push(" ORDER BY d.id DESC LIMIT ").bind(limit);
     let rows: Vec<(i64, String, i64, i64, i64)> = sql.query_as().fetch_all(db.pool()).await.db()?;
