@@ -39,6 +39,11 @@ pub static MIGRATIONS: &[(i64, &str, &str)] = &[
         "session_seats",
         include_str!("../migrations/0007_session_seats.sql"),
     ),
+    (
+        8,
+        "seat_counts_by_key",
+        include_str!("../migrations/0008_seat_counts_by_key.sql"),
+    ),
 ];
 
 pub(crate) fn render(sql: &str, backend: Backend) -> String {

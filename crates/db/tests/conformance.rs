@@ -44,7 +44,10 @@ async fn the_seat_counts_migration_counts_what_was_there_then_follows_every_writ
     exec(db, "INSERT INTO registrations (id, session_id, person_id, status, queued_at, created_at, updated_at)
           VALUES (1, 1, 1, 'confirmed', 0, 0, 0), (2, 1, 2, 'waitlisted', 0, 0, 0),
                  (3, 1, 3, 'cancelled', 0, 0, 0), (4, 2, 3, 'pending', 0, 0, 0)").await;
-    assert_eq!(t.db.migrate().await.unwrap(), vec!["session_seats"]);
+    assert_eq!(
+        t.db.migrate().await.unwrap(),
+        vec!["session_seats", "seat_counts_by_key"]
+    );
     assert_eq!(
         seat_counts(db).await,
         vec![(1, 1, 0, 1, 0), (2, 0, 0, 0, 1)]
