@@ -200,7 +200,7 @@ type Row = (
 /// never sees older data under a newer number.
 pub async fn head(db: &Db) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as("SELECT last_id FROM audit_head WHERE id = 1")
-        .fetch_one(db.pool())
+        .fetch_one(db.heads())
         .await?;
     Ok(id)
 }

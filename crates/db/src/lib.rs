@@ -164,6 +164,9 @@ async fn checkpoint_in_background(readers: AnyPool) {
     }
 }
 
+/// Connections kept for reads of the audit log's head on PostgreSQL.
+const HEAD_CONNECTIONS: u32 = 2;
+
 /// A PostgreSQL connection used less than this long ago is handed out
 /// without a ping: it answered a moment ago.
 const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
@@ -200,6 +203,9 @@ pub struct Db {
     /// Writers then queue in the pool, first come first served, instead of
     /// sleeping and retrying in SQLite's busy handler.
     writer: Option<AnyPool>,
+    /// PostgreSQL only: a few connections for reads of the audit log's
+    /// head alone (see [`Db::heads`]).
+    heads: Option<AnyPool>,
     backend: Backend,
     /// What it was opened with, for [`Db::on_this_runtime`].
     url: std::sync::Arc<DatabaseUrl>,
@@ -245,7 +251,7 @@ impl Db {
                 .await
                 .map_err(ConnectError::Sqlx)
         };
-        let (pool, writer) = match backend {
+        let (pool, writer, heads) = match backend {
             Backend::Sqlite => {
                 // WAL is a property of the file: set it once, before the pool.
                 if !raw.contains("mode=ro") {
@@ -269,13 +275,18 @@ impl Db {
                 if writer.is_some() {
                     tokio::spawn(checkpoint_in_background(readers.clone()));
                 }
-                (readers, writer)
+                (readers, writer, None)
             }
-            Backend::Postgres => (postgres_pool(options, 16).await?, None),
+            Backend::Postgres => (
+                postgres_pool(options.clone(), 16).await?,
+                None,
+                Some(postgres_pool(options, HEAD_CONNECTIONS).await?),
+            ),
         };
         Ok(Db {
             pool,
             writer,
+            heads,
             backend,
             url: std::sync::Arc::new(DatabaseUrl::new(url.expose())),
         })
@@ -296,6 +307,7 @@ impl Db {
                 Ok(Db {
                     pool: postgres_pool(options, max).await?,
                     writer: None,
+                    heads: None,
                     backend: self.backend,
                     url: self.url.clone(),
                 })
@@ -305,6 +317,14 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Where the audit log's head is read: on PostgreSQL connections of
+    /// their own, so that a page kept in the process, which needs only that
+    /// read, does not queue for a connection behind the statements of pages
+    /// that are not; elsewhere the pool.
+    pub fn heads(&self) -> &AnyPool {
+        self.heads.as_ref().unwrap_or(&self.pool)
     }
 
     pub fn backend(&self) -> Backend {
@@ -353,8 +373,8 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        if let Some(w) = &self.writer {
-            w.close().await;
+        for p in self.writer.iter().chain(&self.heads) {
+            p.close().await;
         }
         self.pool.close().await;
     }

@@ -391,3 +391,43 @@ async fn postgres_replaces_a_connection_cut_while_idle() {
         assert!(!pids.contains(&pid));
     }
 }
+
+/// PostgreSQL: the audit log's head, all that a page kept in memory reads,
+/// is read on connections of its own, so it does not wait for one of the
+/// pool's while every one of them is running other statements; and it sees
+/// what those connections commit.
+#[tokio::test]
+async fn postgres_reads_the_head_while_every_pool_connection_is_taken() {
+    let t = TestDb::new().await;
+    if t.db.backend() != relais_db::Backend::Postgres {
+        return; // SQLite reads the head from its pool of readers
+    }
+    let pool = t.db.pool();
+    let mut held = Vec::new();
+    while held.len() < pool.options().get_max_connections() as usize {
+        held.push(pool.acquire().await.unwrap());
+    }
+    let read_head = || async {
+        tokio::time::timeout(std::time::Duration::from_secs(5), audit::head(&t.db))
+            .await
+            .expect("the head is read without a connection from the pool")
+            .unwrap()
+    };
+    let before = read_head().await;
+    // One connection of the pool, let go, writes an audited change.
+    held.pop();
+    let mut tx = t.db.begin().await.unwrap();
+    audit::record(
+        &mut tx,
+        Timestamp(1_000),
+        Actor::person(PersonId(7)),
+        "person.update",
+        "person:7",
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    held.push(pool.acquire().await.unwrap());
+    assert!(read_head().await > before, "the head moved with the change");
+}
