@@ -199,6 +199,76 @@ async fn a_session_signed_in_on_one_instance_ends_on_the_other_at_its_next_reque
     );
 }
 
+/// Requests that arrive together with a cookie whose session is not kept
+/// (the first ones after sign-in, or after an audited change) wait for one
+/// read of it instead of each sending its own; and each still gets the page.
+#[tokio::test]
+async fn requests_arriving_together_with_one_cookie_read_the_session_once() {
+    let mut app = TestApp::new().await;
+    app.account("agent@x.test", &[]).await;
+    app.sign_in("agent@x.test", PASSWORD).await;
+    // Sent by hand below, and not with the metrics page.
+    let cookie = format!(
+        "relais_session={}",
+        app.cookies.remove("relais_session").unwrap()
+    );
+    let before = sessions_read(&mut app).await;
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let request = axum::http::Request::get("/me")
+            .header(axum::http::header::COOKIE, &cookie)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        tasks.push(tokio::spawn(tower::ServiceExt::oneshot(
+            app.router.clone(),
+            request,
+        )));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap().status(), StatusCode::OK);
+    }
+    assert_eq!(sessions_read(&mut app).await, before + 1);
+    // An audited change: the next requests together read it once again.
+    let mut tx = app.db.db.begin().await.unwrap();
+    relais_db::audit::record(
+        &mut tx,
+        app.now(),
+        Actor::SYSTEM,
+        "test.change",
+        "test:1",
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let request = axum::http::Request::get("/me")
+            .header(axum::http::header::COOKIE, &cookie)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        tasks.push(tokio::spawn(tower::ServiceExt::oneshot(
+            app.router.clone(),
+            request,
+        )));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap().status(), StatusCode::OK);
+    }
+    assert_eq!(sessions_read(&mut app).await, before + 2);
+}
+
+/// The instance's count of sessions read from the database, from /metrics.
+async fn sessions_read(app: &mut TestApp) -> u64 {
+    let m = app.get("/metrics").await;
+    m.body
+        .lines()
+        .find_map(|l| l.strip_prefix("relais_sessions_read_total "))
+        .unwrap_or_else(|| panic!("no count of sessions read in {}", m.body))
+        .parse()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_busy_session_still_ends_at_its_absolute_limit() {
     let mut app = TestApp::new().await;

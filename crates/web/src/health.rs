@@ -70,6 +70,13 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         "HTTP responses answered by this instance, by status class",
         state.metrics.responses.clone(),
     );
+    let sessions_read = Counter::<u64, AtomicU64>::default();
+    sessions_read.inc_by(state.sessions.reads());
+    registry.register(
+        "sessions_read",
+        "Sign-in sessions read from the database by this instance (a session kept in memory costs none)",
+        sessions_read,
+    );
     let up = Gauge::<i64>::default();
     up.set(i64::from(state.db.ping().await));
     registry.register("database_up", "1 when the database answers", up);
