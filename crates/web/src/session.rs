@@ -244,7 +244,8 @@ pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Looku
     let finished = reading.finished.load(Ordering::Acquire);
     let mut mine = Some(reading.turn.lock().await);
     if reading.finished.load(Ordering::Acquire) != finished {
-        mine = None;
+        // Another request read it meanwhile: let the next waiter go too.
+        drop(mine.take());
         if let Some((principal, head)) = kept.good(&state.db, &id, now, idle).await? {
             return Ok((Lookup::Valid(Box::new(principal)), Some(head)));
         }
