@@ -33,7 +33,8 @@
 #   NO_BUILD (set: run the binaries already built, so that the sources can
 #   change during a series of A/B runs), RELAIS_LOAD_TRACE (a file: the driver
 #   appends one line per S0/S2 request, "scenario label kind began_us took_us",
-#   to see when in a run the slow requests came).
+#   to see when in a run the slow requests came; bench/trace_split.py reads
+#   it).
 # Only loopback addresses are used; every run is bounded in requests and time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
