@@ -178,6 +178,14 @@ const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 /// server restarted meanwhile, a connection cut by a firewall), so that
 /// under load a statement costs one round trip.
 async fn postgres_pool(options: AnyConnectOptions, max: u32) -> Result<AnyPool, ConnectError> {
+    postgres_pool_options(max)
+        .connect_with(options)
+        .await
+        .map_err(ConnectError::Sqlx)
+}
+
+/// [`postgres_pool`]'s settings, for a pool opened now or at first use.
+fn postgres_pool_options(max: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(30))
@@ -190,9 +198,6 @@ async fn postgres_pool(options: AnyConnectOptions, max: u32) -> Result<AnyPool, 
                 Ok(true)
             })
         })
-        .connect_with(options)
-        .await
-        .map_err(ConnectError::Sqlx)
 }
 
 /// The handle every service takes: a pool and the backend behind it.
@@ -280,7 +285,9 @@ impl Db {
             Backend::Postgres => (
                 postgres_pool(options.clone(), 16).await?,
                 None,
-                Some(postgres_pool(options, HEAD_CONNECTIONS).await?),
+                // Opened at first use: a command that reads no head (an
+                // import, the mail gateway) does not open it.
+                Some(postgres_pool_options(HEAD_CONNECTIONS).connect_lazy_with(options)),
             ),
         };
         Ok(Db {
