@@ -10,13 +10,11 @@
 //! may do is audited in the same transaction, and so is a sign-out) and
 //! for at most [`KEEP_MICROS`] after it was read. So a change made through
 //! Relais on any instance counts from the next request, and a change made
-//! outside it (by hand in SQL) within ten seconds. A session that is not
-//! kept is read by one request at a time: those that arrive meanwhile with
-//! the same cookie wait, then take what that read kept.
+//! outside it (by hand in SQL) within ten seconds.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use axum_extra::extract::cookie::Cookie;
 use relais_core::{PersonId, Principal};
@@ -66,40 +64,8 @@ pub struct Held {
 pub struct Kept {
     heads: Heads,
     held: Mutex<HashMap<String, KeptSession>>,
-    /// The sessions being read now, so that requests arriving together
-    /// with one cookie (many clients right after a change, a page and the
-    /// requests it makes at once) wait for one read instead of each
-    /// sending its own.
-    reading: Mutex<HashMap<String, Arc<Reading>>>,
     /// Sessions read from the database so far (a kept one costs none).
     reads: AtomicU64,
-}
-
-/// The reads of one session, one at a time.
-#[derive(Default)]
-struct Reading {
-    /// Reads finished so far.
-    finished: AtomicU64,
-    turn: tokio::sync::Mutex<()>,
-}
-
-/// A request's hold on a session's [`Reading`]. Dropping it (also when the
-/// request is abandoned half way) forgets the entry once nobody holds it.
-struct Turn<'a> {
-    kept: &'a Kept,
-    id: &'a str,
-    reading: Arc<Reading>,
-}
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        let mut reading = self.kept.reading.lock().unwrap_or_else(|e| e.into_inner());
-        // Held by the map and by this turn alone (clones are made under
-        // the same lock): nobody else waits on it.
-        if Arc::strong_count(&self.reading) == 2 {
-            reading.remove(self.id);
-        }
-    }
 }
 
 struct KeptSession {
@@ -166,43 +132,9 @@ impl Kept {
         self.held().remove(id);
     }
 
-    fn turn<'a>(&'a self, id: &'a str) -> Turn<'a> {
-        let reading = self
-            .reading
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(id.to_string())
-            .or_default()
-            .clone();
-        Turn {
-            kept: self,
-            id,
-            reading,
-        }
-    }
-
     /// Sign-in sessions read from the database so far by this instance.
     pub fn reads(&self) -> u64 {
         self.reads.load(Ordering::Relaxed)
-    }
-
-    /// The principal of session `id` and the head that shows it good, if
-    /// kept and still good: no audited change since it was read (the head
-    /// is read for this, shared with the requests that arrive meanwhile).
-    async fn good(
-        &self,
-        db: &relais_db::Db,
-        id: &str,
-        now: i64,
-        idle_micros: i64,
-    ) -> relais_core::Result<Option<(Principal, i64)>> {
-        if !self.may_be_fresh(id, now, idle_micros) {
-            return Ok(None);
-        }
-        // Read before the session: what is kept was read after a change
-        // that moved the head to at least this, or the session is read again.
-        let head = self.heads.read(db).await?;
-        Ok(self.fresh(id, head, now, idle_micros).map(|p| (p, head)))
     }
 }
 
@@ -233,38 +165,14 @@ pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Looku
     let kept = &state.sessions;
     let now = state.clock.now().0;
     let idle = state.config.session_idle_secs * 1_000_000;
-    if let Some((principal, head)) = kept.good(&state.db, &id, now, idle).await? {
-        return Ok((Lookup::Valid(Box::new(principal)), Some(head)));
-    }
-    // Not kept: read it, one request at a time per session. One that waited
-    // while another read it takes the copy that read kept, if the head
-    // shows it still good.
-    let turn = kept.turn(&id);
-    let reading = &turn.reading;
-    let finished = reading.finished.load(Ordering::Acquire);
-    let mut mine = Some(reading.turn.lock().await);
-    if reading.finished.load(Ordering::Acquire) != finished {
-        // Another request read it meanwhile: let the next waiter go too.
-        drop(mine.take());
-        if let Some((principal, head)) = kept.good(&state.db, &id, now, idle).await? {
+    if kept.may_be_fresh(&id, now, idle) {
+        // Read before the session: what is kept was read after a change
+        // that moved the head to at least this, or the session is read again.
+        let head = kept.heads.read(&state.db).await?;
+        if let Some(principal) = kept.fresh(&id, head, now, idle) {
             return Ok((Lookup::Valid(Box::new(principal)), Some(head)));
         }
     }
-    let found = read(state, &id, now, idle).await;
-    reading.finished.fetch_add(1, Ordering::Release);
-    drop(mine);
-    found
-}
-
-/// Reads session `id` from the database: its principal and the head read
-/// with it, kept for the next requests; an expired session is deleted.
-async fn read(
-    state: &AppState,
-    id: &str,
-    now: i64,
-    idle: i64,
-) -> relais_core::Result<(Lookup, Option<i64>)> {
-    let (kept, id) = (&state.sessions, id.to_string());
     kept.reads.fetch_add(1, Ordering::Relaxed);
     let Some(mut held) = state.identity.session(&id).await? else {
         kept.forget(&id);
