@@ -31,9 +31,15 @@ struct StateLabel {
 #[derive(Default)]
 pub struct Metrics {
     responses: Family<StatusLabel, Counter<u64, AtomicU64>>,
+    /// Sign-in sessions read from the database (a kept one costs none).
+    sessions_read: Counter<u64, AtomicU64>,
 }
 
 impl Metrics {
+    pub fn session_read(&self) {
+        self.sessions_read.inc();
+    }
+
     pub fn observe(&self, status: u16) {
         self.responses
             .get_or_create(&StatusLabel {
@@ -70,12 +76,10 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         "HTTP responses answered by this instance, by status class",
         state.metrics.responses.clone(),
     );
-    let sessions_read = Counter::<u64, AtomicU64>::default();
-    sessions_read.inc_by(state.sessions.reads());
     registry.register(
         "sessions_read",
         "Sign-in sessions read from the database by this instance (a session kept in memory costs none)",
-        sessions_read,
+        state.metrics.sessions_read.clone(),
     );
     let up = Gauge::<i64>::default();
     up.set(i64::from(state.db.ping().await));

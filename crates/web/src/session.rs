@@ -14,7 +14,6 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum_extra::extract::cookie::Cookie;
 use relais_core::{PersonId, Principal};
@@ -64,8 +63,6 @@ pub struct Held {
 pub struct Kept {
     heads: Heads,
     held: Mutex<HashMap<String, KeptSession>>,
-    /// Sessions read from the database so far (a kept one costs none).
-    reads: AtomicU64,
 }
 
 struct KeptSession {
@@ -131,11 +128,6 @@ impl Kept {
     fn forget(&self, id: &str) {
         self.held().remove(id);
     }
-
-    /// Sign-in sessions read from the database so far by this instance.
-    pub fn reads(&self) -> u64 {
-        self.reads.load(Ordering::Relaxed)
-    }
 }
 
 /// Opens a session for `person` and returns the cookie to set.
@@ -173,7 +165,7 @@ pub async fn lookup(state: &AppState, token: &str) -> relais_core::Result<(Looku
             return Ok((Lookup::Valid(Box::new(principal)), Some(head)));
         }
     }
-    kept.reads.fetch_add(1, Ordering::Relaxed);
+    state.metrics.session_read();
     let Some(mut held) = state.identity.session(&id).await? else {
         kept.forget(&id);
         return Ok((Lookup::Unknown, None));
