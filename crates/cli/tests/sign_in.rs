@@ -207,13 +207,8 @@ async fn a_kept_session_is_read_once_until_a_change_or_ten_seconds() {
     let mut app = TestApp::new().await;
     app.account("agent@x.test", &[]).await;
     app.sign_in("agent@x.test", PASSWORD).await;
-    // Sent by hand below, and not with the metrics page.
-    let cookie = format!(
-        "relais_session={}",
-        app.cookies.remove("relais_session").unwrap()
-    );
     let before = sessions_read(&mut app).await;
-    me(&app, &cookie, 5).await;
+    me(&mut app, 5).await;
     assert_eq!(sessions_read(&mut app).await, before + 1);
     // An audited change: read again, once.
     let mut tx = app.db.db.begin().await.unwrap();
@@ -228,31 +223,28 @@ async fn a_kept_session_is_read_once_until_a_change_or_ten_seconds() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    me(&app, &cookie, 5).await;
+    me(&mut app, 5).await;
     assert_eq!(sessions_read(&mut app).await, before + 2);
     // Ten seconds later, nothing changed: read again, once.
     app.clock.advance_secs(10);
-    me(&app, &cookie, 5).await;
+    me(&mut app, 5).await;
     assert_eq!(sessions_read(&mut app).await, before + 3);
 }
 
-/// Asks for /me `n` times in turn with `cookie`; each gets its page.
-async fn me(app: &TestApp, cookie: &str, n: usize) {
+/// Asks for /me `n` times in turn, signed in; each gets its page.
+async fn me(app: &mut TestApp, n: usize) {
     for _ in 0..n {
-        let request = axum::http::Request::get("/me")
-            .header(axum::http::header::COOKIE, cookie)
-            .body(axum::body::Body::empty())
-            .unwrap();
-        let resp = tower::ServiceExt::oneshot(app.router.clone(), request)
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(app.get("/me").await.status, StatusCode::OK);
     }
 }
 
-/// The instance's count of sessions read from the database, from /metrics.
+/// The instance's count of sessions read from the database, from /metrics
+/// (asked without the session's cookie, so as not to read it).
 async fn sessions_read(app: &mut TestApp) -> u64 {
+    let cookie = app.cookies.remove("relais_session");
     let m = app.get("/metrics").await;
+    app.cookies
+        .extend(cookie.map(|c| ("relais_session".to_string(), c)));
     m.body
         .lines()
         .find_map(|l| l.strip_prefix("relais_sessions_read_total "))
