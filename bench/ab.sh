@@ -1,23 +1,46 @@
 #!/usr/bin/env bash
-# Compares two builds of `relais` on S1, run alternately so that a drifting
+# Compares two builds of `relais`, run alternately so that a drifting
 # machine touches both alike: the figures behind "before / after" in
 # docs/performance.md.
 #
 # Usage: bench/ab.sh BACKEND RUNS BIN_A BIN_B
 #   BACKEND  sqlite | postgres
-#   RUNS     pairs of runs (each `bench/proving.sh s1 BACKEND`, about a minute)
+#   RUNS     pairs of runs
 #   BIN_A/B  two `relais` binaries, e.g. copies of target/release/relais made
 #            before and after a change
-# Prints one line per run: the binary, registrations/s, p99, server CPU.
+#   AB_MODE  s1 (default): each run is `bench/proving.sh s1 BACKEND`, about a
+#            minute; one line per run: registrations/s, p99, server CPU.
+#            measure: each run is `bench/proving.sh measure BACKEND` (S0, S1
+#            and S2); one line per run: S0/s, S1 registrations/s and p99, S2
+#            pages/s, and the catalogue's p99 from bench/trace_split.py.
 # The driver and checker are those already built in this tree (NO_BUILD).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[[ $# == 4 ]] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-backend=$1 runs=$2
+[[ $# == 4 ]] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+backend=$1 runs=$2 mode=${AB_MODE:-s1}
+[[ $mode == s1 || $mode == measure ]] || { echo "AB_MODE is s1 or measure" >&2; exit 2; }
+trace=$(mktemp)
+trap 'rm -f "$trace"' EXIT
+# A cell of measure's table (see proving.sh): the row of scenario $1 and
+# operation $2 in this run, column $3 counted from 1 (6: per second, 10: p99).
+cell() {
+  awk -F' *[|] *' -v s="$1" -v o="$2" -v c="$3" -v l="$mode" \
+    '$3 == s && $4 == l && $5 == o { print $(c + 1) }' <<<"$result"
+}
 for ((i = 1; i <= runs; i++)); do
   for bin in "$3" "$4"; do
-    result=$(NO_BUILD=1 RELAIS_BIN=$bin bench/proving.sh s1 "$backend" 2>&1 | grep -E '^RESULT|^PROVING') ||
-      { echo "$bin: the run failed" >&2; exit 1; }
-    echo "$bin $(grep -oE 'rps=[0-9.]+|p99_ms=[0-9.]+|server_cpu_s=[0-9.]+' <<<"$result" | tr '\n' ' ')$(grep -oE 'PROVING [A-Z]+' <<<"$result")"
+    : >"$trace"
+    traced=()
+    [[ $mode == measure ]] && traced=(RELAIS_LOAD_TRACE="$trace")
+    result=$(env "${traced[@]}" NO_BUILD=1 RELAIS_BIN=$bin bench/proving.sh "$mode" "$backend" 2>&1 |
+      grep -E '^RESULT|^PROVING|^[|] ') || { echo "$bin: the run failed" >&2; exit 1; }
+    verdict=$(grep -oE 'PROVING [A-Z]+' <<<"$result")
+    if [[ $mode == s1 ]]; then
+      echo "$bin $(grep -oE 'rps=[0-9.]+|p99_ms=[0-9.]+|server_cpu_s=[0-9.]+' <<<"$result" | tr '\n' ' ')$verdict"
+    else
+      catalogue=$(python3 bench/trace_split.py "$trace" | awk '$1 == "catalogue" { print $7 " (" $12 " from 150 ms)" }')
+      echo "$bin S0 $(cell S0 healthz 6)/s S1 $(cell S1 register 6)/s p99 $(cell S1 register 10) ms" \
+        "S2 $(cell S2 all 6)/s catalogue p99 $catalogue ms $verdict"
+    fi
   done
 done
