@@ -34,11 +34,11 @@ for ((i = 1; i <= runs; i++)); do
     [[ $mode == measure ]] && traced=(RELAIS_LOAD_TRACE="$trace")
     result=$(env "${traced[@]}" NO_BUILD=1 RELAIS_BIN=$bin bench/proving.sh "$mode" "$backend" 2>&1 |
       grep -E '^RESULT|^PROVING|^[|] ') || { echo "$bin: the run failed" >&2; exit 1; }
-    verdict=$(grep -oE 'PROVING [A-Z]+' <<<"$result")
+    verdict=$(grep -oE 'PROVING [A-Z]+' <<<"$result" || echo 'PROVING: no verdict')
     if [[ $mode == s1 ]]; then
       echo "$bin $(grep -oE 'rps=[0-9.]+|p99_ms=[0-9.]+|server_cpu_s=[0-9.]+' <<<"$result" | tr '\n' ' ')$verdict"
     else
-      catalogue=$(python3 bench/trace_split.py "$trace" | awk '$1 == "catalogue" { print $7 " (" $12 " from 150 ms)" }')
+      catalogue=$(python3 bench/trace_split.py "$trace" | awk '$1 == "catalogue" { print $7 " (" $12 " from 150 ms)" }' || true)
       echo "$bin S0 $(cell S0 healthz 6)/s S1 $(cell S1 register 6)/s p99 $(cell S1 register 10) ms" \
         "S2 $(cell S2 all 6)/s catalogue p99 $catalogue ms $verdict"
     fi
