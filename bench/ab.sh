@@ -15,32 +15,35 @@
 #            pages/s, and the catalogue's p99 from bench/trace_split.py.
 # The driver and checker are those already built in this tree (NO_BUILD).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 [[ $# == 4 ]] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 backend=$1 runs=$2 mode=${AB_MODE:-s1}
+bins=("$(realpath "$3")" "$(realpath "$4")")
+cd "$(dirname "$0")/.."
+[[ $backend == sqlite || $backend == postgres ]] || { echo "BACKEND is sqlite or postgres" >&2; exit 2; }
 [[ $mode == s1 || $mode == measure ]] || { echo "AB_MODE is s1 or measure" >&2; exit 2; }
 trace=$(mktemp)
 trap 'rm -f "$trace"' EXIT
 # A cell of measure's table (see proving.sh): the row of scenario $1 and
-# operation $2 in this run, column $3 counted from 1 (6: per second, 10: p99).
+# operation $2 in this run, column $3 counted from 1 (6: per second, 10: p99);
+# "?" when the run has no such row.
 cell() {
   awk -F' *[|] *' -v s="$1" -v o="$2" -v c="$3" -v l="$mode" \
-    '$3 == s && $4 == l && $5 == o { print $(c + 1) }' <<<"$result"
+    '$3 == s && $4 == l && $5 == o { print $(c + 1); found = 1 } END { if (!found) print "?" }' <<<"$result"
 }
 for ((i = 1; i <= runs; i++)); do
-  for bin in "$3" "$4"; do
+  for bin in "${bins[@]}"; do
     : >"$trace"
     traced=()
     [[ $mode == measure ]] && traced=(RELAIS_LOAD_TRACE="$trace")
-    result=$(env "${traced[@]}" NO_BUILD=1 RELAIS_BIN=$bin bench/proving.sh "$mode" "$backend" 2>&1 |
+    result=$(env "${traced[@]}" NO_BUILD=1 "RELAIS_BIN=$bin" bench/proving.sh "$mode" "$backend" 2>&1 |
       grep -E '^RESULT|^PROVING|^[|] ') || { echo "$bin: the run failed" >&2; exit 1; }
     verdict=$(grep -oE 'PROVING [A-Z]+' <<<"$result" || echo 'PROVING: no verdict')
     if [[ $mode == s1 ]]; then
       echo "$bin $(grep -oE 'rps=[0-9.]+|p99_ms=[0-9.]+|server_cpu_s=[0-9.]+' <<<"$result" | tr '\n' ' ')$verdict"
     else
-      catalogue=$(python3 bench/trace_split.py "$trace" | awk '$1 == "catalogue" { print $7 " (" $12 " from 150 ms)" }' || true)
+      catalogue=$(python3 bench/trace_split.py "$trace" | awk '$1 == "catalogue" { print $7 " ms (" $12 " from 150 ms)" }' || true)
       echo "$bin S0 $(cell S0 healthz 6)/s S1 $(cell S1 register 6)/s p99 $(cell S1 register 10) ms" \
-        "S2 $(cell S2 all 6)/s catalogue p99 $catalogue ms $verdict"
+        "S2 $(cell S2 all 6)/s catalogue p99 ${catalogue:-?} $verdict"
     fi
   done
 done
