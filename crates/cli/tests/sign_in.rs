@@ -211,18 +211,7 @@ async fn a_kept_session_is_read_once_until_a_change_or_ten_seconds() {
     me(&mut app, 5).await;
     assert_eq!(sessions_read(&mut app).await, before + 1);
     // An audited change: read again, once.
-    let mut tx = app.db.db.begin().await.unwrap();
-    relais_db::audit::record(
-        &mut tx,
-        app.now(),
-        Actor::SYSTEM,
-        "test.change",
-        "test:1",
-        serde_json::json!({}),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    relais_testkit::audited_change(&app.db.db, app.now()).await;
     me(&mut app, 5).await;
     assert_eq!(sessions_read(&mut app).await, before + 2);
     // Ten seconds later, nothing changed: read again, once.

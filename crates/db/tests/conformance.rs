@@ -270,18 +270,7 @@ async fn concurrent_audit_writers_keep_one_chain() {
         let db = t.db.clone();
         tasks.push(tokio::spawn(async move {
             for j in 0..10 {
-                let mut tx = db.begin().await.unwrap();
-                audit::record(
-                    &mut tx,
-                    Timestamp(i * 100 + j),
-                    Actor::SYSTEM,
-                    "x",
-                    "y",
-                    serde_json::json!({}),
-                )
-                .await
-                .unwrap();
-                tx.commit().await.unwrap();
+                relais_testkit::audited_change(&db, Timestamp(i * 100 + j)).await;
             }
         }));
     }
@@ -416,18 +405,7 @@ async fn postgres_reads_the_head_while_every_pool_connection_is_taken() {
     let before = read_head().await;
     // One connection of the pool, let go, writes an audited change.
     held.pop();
-    let mut tx = t.db.begin().await.unwrap();
-    audit::record(
-        &mut tx,
-        Timestamp(1_000),
-        Actor::person(PersonId(7)),
-        "person.update",
-        "person:7",
-        serde_json::json!({}),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    relais_testkit::audited_change(&t.db, Timestamp(1_000)).await;
     held.push(pool.acquire().await.unwrap());
     assert!(read_head().await > before, "the head moved with the change");
 }

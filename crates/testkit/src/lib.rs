@@ -5,10 +5,29 @@
 
 mod smtp;
 
+use relais_core::Timestamp;
+use relais_db::audit::{self, Actor};
 use relais_db::{DatabaseUrl, Db};
 
 pub use relais_core::time::FakeClock;
 pub use smtp::{ReceivedMail, SmtpSink};
+
+/// Records one audited change, and nothing else, in its own transaction:
+/// it moves the audit log's head, which kept pages and sessions watch.
+pub async fn audited_change(db: &Db, at: Timestamp) {
+    let mut tx = db.begin().await.expect("a transaction");
+    audit::record(
+        &mut tx,
+        at,
+        Actor::SYSTEM,
+        "test.change",
+        "test:1",
+        serde_json::json!({}),
+    )
+    .await
+    .expect("the change is audited");
+    tx.commit().await.expect("the change commits");
+}
 
 /// A database that lives as long as the test.
 pub struct TestDb {

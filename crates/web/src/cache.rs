@@ -265,7 +265,6 @@ mod tests {
     use super::*;
     use relais_core::Timestamp;
     use relais_core::time::FakeClock;
-    use relais_db::audit::{self, Actor};
 
     /// A database, a clock and a cache whose entries live `ttl_secs`.
     async fn setup(ttl_secs: u64) -> (relais_testkit::TestDb, FakeClock, Arc<PageCache<i64>>) {
@@ -294,18 +293,7 @@ mod tests {
         let shared = cache.head_reads();
         // A change committed before a request is seen by it, however recent
         // the last shared read.
-        let mut tx = t.db.begin().await.unwrap();
-        audit::record(
-            &mut tx,
-            clock.now(),
-            Actor::SYSTEM,
-            "test.change",
-            "thing:1",
-            serde_json::json!({}),
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        relais_testkit::audited_change(&t.db, clock.now()).await;
         let v = cache
             .get(&t.db, None, &clock, "k", || async { Ok(2) })
             .await
