@@ -12,10 +12,11 @@
 #            minute; one line per run: registrations/s, p99, server CPU.
 #            measure: each run is `bench/proving.sh measure BACKEND` (S0, S1
 #            and S2); one line per run: S0/s, S1 registrations/s and p99, S2
-#            pages/s, and the catalogue's p99 from bench/trace_split.py.
+#            pages/s, and the catalogue's p99 from bench/trace_split.py,
+#            then the catalogue's p99 in S2's warm and changed passes.
 # The driver and checker are those already built in this tree (NO_BUILD).
 set -euo pipefail
-[[ $# == 4 ]] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[[ $# == 4 ]] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 backend=$1 runs=$2 mode=${AB_MODE:-s1}
 bins=("$(realpath "$3")" "$(realpath "$4")")
 cd "$(dirname "$0")/.."
@@ -24,10 +25,10 @@ cd "$(dirname "$0")/.."
 trace=$(mktemp)
 trap 'rm -f "$trace"' EXIT
 # A cell of measure's table (see proving.sh): the row of scenario $1 and
-# operation $2 in this run, column $3 counted from 1 (6: per second, 10: p99);
-# "?" when the run has no such row.
+# operation $2 in this run, column $3 counted from 1 (6: per second, 10: p99),
+# label $4 (the mode's own by default); "?" when the run has no such row.
 cell() {
-  awk -F' *[|] *' -v s="$1" -v o="$2" -v c="$3" -v l="$mode" \
+  awk -F' *[|] *' -v s="$1" -v o="$2" -v c="$3" -v l="${4:-$mode}" \
     '$3 == s && $4 == l && $5 == o { print $(c + 1); found = 1 } END { if (!found) print "?" }' <<<"$result"
 }
 for ((i = 1; i <= runs; i++)); do
@@ -43,7 +44,8 @@ for ((i = 1; i <= runs; i++)); do
     else
       catalogue=$(python3 bench/trace_split.py "$trace" | awk '$1 == "catalogue" { print $7 " ms (" $12 " from 150 ms)" }' || true)
       echo "$bin S0 $(cell S0 healthz 6)/s S1 $(cell S1 register 6)/s p99 $(cell S1 register 10) ms" \
-        "S2 $(cell S2 all 6)/s catalogue p99 ${catalogue:-?} $verdict"
+        "S2 $(cell S2 all 6)/s catalogue p99 ${catalogue:-?}, warm $(cell S2 catalogue 10 measure-warm) ms," \
+        "changed $(cell S2 catalogue 10 measure-changed) ms $verdict"
     fi
   done
 done

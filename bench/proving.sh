@@ -4,7 +4,10 @@
 #
 # Usage: bench/proving.sh MODE
 #   measure [sqlite|postgres|both]  S0 ceiling, S1 burst, S2 reads on the demo, one
-#                                   instance: the figures of docs/performance.md
+#                                   instance: the figures of docs/performance.md.
+#                                   S2 runs right after S1 (label measure), again
+#                                   at once (measure-warm), after one audited
+#                                   change (measure-changed), and with 1 client
 #   s1 sqlite|postgres              S1 alone, with its RESULT line (bench/compare uses it)
 #   scaleout                        PostgreSQL, two instances, S1 split over both;
 #                                   a session signed in on one is used on the other
@@ -45,7 +48,7 @@ case $MODE in
   ci) BUILD=${BUILD:-debug} ;;
   measure | s1 | scaleout | crash) BUILD=${BUILD:-release} ;;
   *)
-    sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
@@ -294,8 +297,18 @@ burst() { # LABEL KILL MEASURE
     courses=$(sql "SELECT c.id FROM courses c WHERE EXISTS (SELECT 1 FROM training_sessions s WHERE s.course_id = c.id) ORDER BY c.id LIMIT 200" | paste -sd,)
     head -n 2000 "$WORK/tokens.txt" >"$WORK/feed-tokens.txt"
     [[ ${PERF_PHASE:-S1} == S2 ]] && profile
-    run_load "${BASES[@]}" "${pids[@]}" reads --label "$label" --email agent@demo.relais.test --password relais-demo \
-      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency "$CONCURRENCY" --requests "${S2_REQUESTS:-9000}" --time-limit 60
+    local reads=(reads --email agent@demo.relais.test --password relais-demo --tokens "$WORK/feed-tokens.txt"
+      --courses "$courses" --concurrency "$CONCURRENCY" --requests "${S2_REQUESTS:-9000}" --time-limit 60)
+    # Right after the burst: the kept pages are stale, and PostgreSQL meets
+    # S2's statements on connections that have not run them yet.
+    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" --label "$label"
+    # Once more at once: kept pages and connections warm, as on an
+    # instance that has been up a while and sees no change.
+    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" --label "$label-warm"
+    # After one audited change (an agent withdraws): connections
+    # warm, every kept page read again, as after any change.
+    change_once
+    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" --label "$label-changed"
     run_load "${BASES[@]:0:2}" "${pids[@]}" reads --label "$label-1client" --email agent@demo.relais.test --password relais-demo \
       --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency 1 --requests 1500 --time-limit 60
   fi
@@ -304,6 +317,20 @@ burst() { # LABEL KILL MEASURE
     log "server log lines with errors:"
     grep -iE 'panic| ERROR ' "$WORK"/[ab].log | head -20 | sed 's/^/  /'
   fi
+}
+
+# One audited change through the API: the last agent S1 put on a waitlist
+# withdraws (far down its waitlist, so most likely still waiting).
+change_once() {
+  local line agent reg token status
+  line=$(grep '"status":"waitlisted"' "$WORK/answers.jsonl" | tail -n 1)
+  [[ -n $line ]] || die "S1 left nobody on a waitlist to withdraw"
+  read -r agent reg < <(python3 -c 'import json, sys; a = json.loads(sys.argv[1]); print(a["agent"], a["reg"])' "$line")
+  token=$(sed -n "$((agent + 1))p" "$WORK/tokens.txt")
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "Authorization: Bearer $token" \
+    "${BASES[1]}/api/v1/registrations/$reg")
+  [[ $status == 200 ]] || die "withdrawing registration $reg answered $status"
+  log "registration $reg withdrawn: every kept page is read again"
 }
 
 # With PERF set: `perf record` of instance a (or, PERF_ALL, of the whole
