@@ -320,12 +320,23 @@ burst() { # LABEL KILL MEASURE
 }
 
 # One audited change through the API: the last agent S1 put on a waitlist
-# withdraws (far down its waitlist, so most likely still waiting).
+# withdraws (far down its waitlist, so most likely still waiting), or, when
+# S1 filled no waitlist, the last one it confirmed who has not cancelled.
 change_once() {
-  local line agent reg token status
-  line=$(grep '"status":"waitlisted"' "$WORK/answers.jsonl" | tail -n 1)
-  [[ -n $line ]] || die "S1 left nobody on a waitlist to withdraw"
-  read -r agent reg < <(python3 -c 'import json, sys; a = json.loads(sys.argv[1]); print(a["agent"], a["reg"])' "$line")
+  local agent='' reg='' token status
+  read -r agent reg < <(python3 - "$WORK/answers.jsonl" <<'EOF'
+import json, sys
+answers = [json.loads(line) for line in open(sys.argv[1])]
+cancelled = {a["reg"] for a in answers if a["op"] == "cancel"}
+registered = [a for a in answers if a["op"] == "register" and a.get("reg") not in cancelled | {None}]
+for status in ("waitlisted", "confirmed"):
+    mine = [a for a in registered if a.get("status") == status]
+    if mine:
+        print(mine[-1]["agent"], mine[-1]["reg"])
+        break
+EOF
+  ) || true
+  [[ -n $reg ]] || die "S1 left no registration to withdraw"
   token=$(sed -n "$((agent + 1))p" "$WORK/tokens.txt")
   status=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "Authorization: Bearer $token" \
     "${BASES[1]}/api/v1/registrations/$reg")
