@@ -27,7 +27,7 @@
 #   next ones), RELAIS_BENCH_PG (postgres://postgres@127.0.0.1:5432),
 #   PG_OPTS (sslmode=disable), KEEP (set: keep the work folder and database),
 #   PERF (a file: `perf record -g` of instance a during S1, PERF_SECS seconds, 3;
-#   PERF_PHASE=S2: during S2's 64-client reads instead;
+#   PERF_PHASE=S2: from the start of S2's first 64-client pass instead;
 #   PERF_ALL=1: of the whole machine, driver and SMTP listener included;
 #   PERF_CALLS='--call-graph dwarf' for whole stacks, PERF_HZ (999)),
 #   CARGO_TARGET_DIR, BENCH_VENV (/var/tmp/relais-bench-venv),
@@ -324,7 +324,7 @@ burst() { # LABEL KILL MEASURE
 # S1 filled no waitlist, the last one it confirmed who has not cancelled.
 change_once() {
   local agent='' reg='' token status
-  read -r agent reg < <(python3 - "$WORK/answers.jsonl" <<'EOF'
+  read -r agent reg < <("$VENV/bin/python" - "$WORK/answers.jsonl" <<'EOF'
 import json, sys
 answers = [json.loads(line) for line in open(sys.argv[1])]
 cancelled = {a["reg"] for a in answers if a["op"] == "cancel"}
@@ -338,8 +338,8 @@ EOF
   ) || true
   [[ -n $reg ]] || die "S1 left no registration to withdraw"
   token=$(sed -n "$((agent + 1))p" "$WORK/tokens.txt")
-  status=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "Authorization: Bearer $token" \
-    "${BASES[1]}/api/v1/registrations/$reg")
+  status=$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -X DELETE -H "Authorization: Bearer $token" \
+    "${BASES[1]}/api/v1/registrations/$reg") || status=000
   [[ $status == 200 ]] || die "withdrawing registration $reg answered $status"
   log "registration $reg withdrawn: every kept page is read again"
 }
