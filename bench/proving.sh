@@ -298,19 +298,19 @@ burst() { # LABEL KILL MEASURE
     head -n 2000 "$WORK/tokens.txt" >"$WORK/feed-tokens.txt"
     [[ ${PERF_PHASE:-S1} == S2 ]] && profile
     local reads=(reads --email agent@demo.relais.test --password relais-demo --tokens "$WORK/feed-tokens.txt"
-      --courses "$courses" --concurrency "$CONCURRENCY" --requests "${S2_REQUESTS:-9000}" --time-limit 60)
+      --courses "$courses" --time-limit 60)
+    local many=(--concurrency "$CONCURRENCY" --requests "${S2_REQUESTS:-9000}")
     # Right after the burst: the kept pages are stale, and PostgreSQL meets
     # S2's statements on connections that have not run them yet.
-    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" --label "$label"
+    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" "${many[@]}" --label "$label"
     # Once more at once: kept pages and connections warm, as on an
     # instance that has been up a while and sees no change.
-    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" --label "$label-warm"
+    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" "${many[@]}" --label "$label-warm"
     # After one audited change (an agent withdraws): connections
     # warm, every kept page read again, as after any change.
     change_once
-    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" --label "$label-changed"
-    run_load "${BASES[@]:0:2}" "${pids[@]}" reads --label "$label-1client" --email agent@demo.relais.test --password relais-demo \
-      --tokens "$WORK/feed-tokens.txt" --courses "$courses" --concurrency 1 --requests 1500 --time-limit 60
+    run_load "${BASES[@]}" "${pids[@]}" "${reads[@]}" "${many[@]}" --label "$label-changed"
+    run_load "${BASES[@]:0:2}" "${pids[@]}" "${reads[@]}" --concurrency 1 --requests 1500 --label "$label-1client"
   fi
   stop_sink
   if grep -qiE 'panic| ERROR ' "$WORK"/[ab].log; then
